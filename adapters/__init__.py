@@ -1,0 +1,1 @@
+"""One module per platform. Adapters only translate between a platform and core events."""

@@ -1,0 +1,1 @@
+"""Composition root: settings, the `coach` command, wiring and process lifecycle."""

@@ -1,0 +1,72 @@
+"""The `coach` command: `coach chat` (local console) and `coach run` (all platforms)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coach", description="DOMS Coach")
+    sub = parser.add_subparsers(dest="command", required=True)
+    chat = sub.add_parser("chat", help="chat with the coach on this terminal")
+    chat.add_argument("--user", default=None, help="console user id (default: your login)")
+    chat.add_argument("--json", action="store_true", help="one JSON line per outgoing message")
+    chat.add_argument(
+        "--db", default=None, help="database URL (default: DATABASE_URL or a local file)"
+    )
+    chat.add_argument("--tz", default=None, help="time zone for users who have not set one")
+    run = sub.add_parser("run", help="run every configured platform and the scheduler")
+    run.add_argument("--user", default=None, help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from bot import app
+    from bot.settings import Settings
+
+    overrides: dict[str, Any] = {}
+    if getattr(args, "db", None):
+        overrides["database_url"] = args.db
+    if getattr(args, "tz", None):
+        overrides["default_timezone"] = args.tz
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        print(f"coach: bad setting — {problems}", file=sys.stderr)
+        return 2
+    quiet = args.command == "chat"
+    logging.basicConfig(
+        level=logging.WARNING if quiet else settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    user = args.user or getpass.getuser()
+    try:
+        if args.command == "chat":
+            asyncio.run(app.chat(settings, user_id=user, json_mode=args.json))
+        else:
+            asyncio.run(app.run(settings, user_id=user))
+    except KeyboardInterrupt:
+        return 130
+    except (OSError, SQLAlchemyError) as exc:
+        # Said without the URL: it may carry a password.
+        print(
+            f"coach: cannot open the database ({type(exc).__name__}); check DATABASE_URL",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

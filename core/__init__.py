@@ -1,0 +1,1 @@
+"""The coach itself: platform-neutral, so every adapter gets the same behaviour."""

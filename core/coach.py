@@ -1,0 +1,183 @@
+"""The coach: one event in, the replies out, state stored in the same transaction.
+
+Features (check-in, readiness, FAQ, …) register commands, flows and button handlers
+on the coach; `handle` routes an event to them. Routing order matters for users:
+a command always works, even mid-conversation; a button press goes to the question
+it belongs to (or is explained if stale or forged); plain text answers the question
+the user is on, else — in a private chat — is treated as a question for the FAQ.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from core.db import Database
+from core.events import Event, Reply
+from core.schema import processed_updates, utcnow
+from core.state import load_conversation, save_conversation
+from core.text import MAX_TEXT, clean_text, parse_command
+from core.turn import CommandHandler, Flow, Replies, Turn, parse_question_payload
+from core.users import ensure_chat, insert_ignoring_duplicates, load_or_create_user
+
+log = logging.getLogger(__name__)
+
+ButtonHandler = Callable[[Turn, str], Awaitable[Replies]]
+
+TOO_LONG = (
+    f"That message is too long for me — I read up to {MAX_TEXT:,} characters at a time. "
+    "Could you send a shorter version?"
+)
+EMPTY = "I didn't catch any text there. Type a question, or /help to see what I can do."
+DB_BUSY = (
+    "I couldn't save that just now — my storage is busy. Nothing was half-saved; "
+    "please send it again in a moment."
+)
+FOREIGN_BUTTON = "That button belongs to someone else's question — start your own with /help."
+INTERNAL = (
+    "Sorry, I tripped over that one. Nothing you had recorded was lost — "
+    "please try again, or send /help."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    summary: str
+    handler: CommandHandler
+    in_groups: bool = False
+    in_private: bool = True
+
+
+class Feature(Protocol):
+    def install(self, coach: Coach) -> None: ...
+
+
+class Coach:
+    def __init__(self, db: Database, *, default_tz: str = "UTC") -> None:
+        self.db = db
+        self.default_tz = default_tz
+        self.commands: dict[str, Command] = {}
+        self.flows: dict[str, Flow] = {}
+        self.buttons: dict[str, ButtonHandler] = {}
+        self.ask_handler: CommandHandler | None = None
+
+    # -- registration ---------------------------------------------------------------
+
+    def install(self, features: Iterable[Feature]) -> Coach:
+        for feature in features:
+            feature.install(self)
+        return self
+
+    def command(self, command: Command) -> None:
+        self.commands[command.name] = command
+
+    def flow(self, flow: Flow) -> None:
+        self.flows[flow.name] = flow
+
+    def button(self, prefix: str, handler: ButtonHandler) -> None:
+        self.buttons[prefix] = handler
+
+    # -- handling -------------------------------------------------------------------
+
+    async def handle(self, event: Event) -> list[Reply]:
+        text = clean_text(event.text or "")
+        if event.payload is None:
+            if len(event.text or "") > MAX_TEXT:
+                return [Reply(TOO_LONG)]
+            if not text:
+                return [Reply(EMPTY)]
+        try:
+            async with self.db.transaction() as conn:
+                if event.update_id is not None:
+                    claim = insert_ignoring_duplicates(conn, processed_updates).values(
+                        platform=event.sender.platform,
+                        update_id=event.update_id,
+                        handled_at=utcnow(),
+                    )
+                    if (await conn.execute(claim)).rowcount == 0:
+                        return []  # delivered twice: the first delivery was answered
+                user = await load_or_create_user(conn, event.sender)
+                if event.chat.is_group:
+                    await ensure_chat(conn, event.chat)
+                convo = await load_conversation(conn, user.id)
+                turn = Turn(event, conn, user, convo, self.default_tz)
+                replies = await self._route(turn, text)
+                if turn.changed and not turn.forgotten:
+                    await save_conversation(conn, user.id, turn.convo)
+            return replies
+        except (OperationalError, DBAPIError):
+            log.warning("database unavailable while handling an event", exc_info=True)
+            return [Reply(DB_BUSY)]
+        except Exception:
+            log.exception("unhandled error while handling an event")
+            return [Reply(INTERNAL)]
+
+    async def run_command(self, turn: Turn, name: str, args: str) -> Replies:
+        command = self.commands.get(name)
+        if command is None:
+            return [Reply(self._unknown_command_text(name))]
+        if turn.event.chat.is_group and not command.in_groups:
+            return [Reply(f"/{name} works in a private chat with me — message me directly.")]
+        if not turn.event.chat.is_group and not command.in_private:
+            return [Reply(f"/{name} is for group chats; add me to your group to use it.")]
+        return await command.handler(turn, args)
+
+    async def _route(self, turn: Turn, text: str) -> Replies:
+        payload = turn.event.payload
+        if payload is not None:
+            return await self._route_button(turn, payload)
+        parsed = parse_command(text)
+        if parsed is not None:
+            return await self.run_command(turn, *parsed)
+        if turn.convo is not None and turn.convo.flow in self.flows:
+            flow = self.flows[turn.convo.flow]
+            replies = await flow.on_text(turn, text)
+            if replies is not None:
+                return replies
+            return [
+                Reply("Sorry, that isn't one of the answers I can take here."),
+                *await flow.resume(turn),
+            ]
+        if turn.event.chat.is_group:
+            return []  # adapters pass on only commands and replies to the bot in groups
+        if self.ask_handler is not None:
+            return await self.ask_handler(turn, text)
+        return [Reply("Send /help to see what I can do.")]
+
+    async def _route_button(self, turn: Turn, payload: str) -> Replies:
+        press = parse_question_payload(payload)
+        if press is not None:
+            if press.owner != turn.owner:
+                return [Reply(FOREIGN_BUTTON)]
+            convo = turn.convo
+            if convo is None or convo.seq != press.seq or convo.flow not in self.flows:
+                stale = [Reply("That button is from an earlier question, so I've left it alone.")]
+                if convo is not None and convo.flow in self.flows:
+                    return stale + await self.flows[convo.flow].resume(turn)
+                return stale
+            flow = self.flows[convo.flow]
+            replies = await flow.on_choice(turn, press.value)
+            if replies is not None:
+                return replies
+            return [Reply("That option doesn't fit this question."), *await flow.resume(turn)]
+        prefix, _, arg = payload.partition(":")
+        handler = self.buttons.get(prefix)
+        if handler is None:
+            return [
+                Reply(
+                    "I don't recognise that button — it may be from an older message. Send /help."
+                )
+            ]
+        return await handler(turn, arg)
+
+    def _unknown_command_text(self, name: str) -> str:
+        close = difflib.get_close_matches(name, list(self.commands), n=1, cutoff=0.6)
+        hint = f" Did you mean /{close[0]}?" if close else ""
+        shown = name if len(name) <= 32 else name[:32] + "…"
+        return f"I don't know the command /{shown}.{hint} Send /help to see what I can do."

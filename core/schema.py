@@ -1,0 +1,126 @@
+"""Tables, as SQLAlchemy Core: the hot path issues plain statements, no ORM.
+
+Changes go through Alembic migrations in `core/migrations`; `SCHEMA_HEAD` names the
+newest one so a start-up can tell it is current without importing Alembic.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+SCHEMA_HEAD = "0001"
+
+metadata = MetaData()
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite hands datetimes back naive; everything stored is UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(16), nullable=False),
+    Column("platform_user_id", String(64), nullable=False),
+    Column("display_name", String(128), nullable=False, default=""),
+    Column("timezone", String(64), nullable=True),
+    Column("trained_groups", JSON, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("platform", "platform_user_id", name="uq_users_platform_user"),
+)
+
+chats = Table(
+    "chats",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(16), nullable=False),
+    Column("chat_id", String(64), nullable=False),
+    Column("is_group", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("platform", "chat_id", name="uq_chats_platform_chat"),
+)
+
+# Which question a user is on. `seq` grows with every step; button payloads carry it
+# so a press on an older question's button is recognised as stale.
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("flow", String(32), nullable=False),
+    Column("step", String(32), nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("seq", Integer, nullable=False, default=0),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Platforms deliver at least once; an update id seen before is not handled again.
+processed_updates = Table(
+    "processed_updates",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("update_id", String(64), primary_key=True),
+    Column("handled_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+checkins = Table(
+    "checkins",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("levels", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("user_id", "day", name="uq_checkins_user_day"),
+)
+
+readiness_checks = Table(
+    "readiness_checks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("last_soreness", String(16), nullable=False),
+    Column("sharp_pain", Boolean, nullable=False),
+    Column("set_result", String(16), nullable=True),
+    Column("verdict", String(32), nullable=False),
+    Index("ix_readiness_user_at", "user_id", "at"),
+)
+
+pain_reports = Table(
+    "pain_reports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Index("ix_pain_user_at", "user_id", "at"),
+)
+
+# Every table holding a user's data, for /export and /forget (a test checks the list
+# is complete against the metadata).
+USER_TABLES = (checkins, readiness_checks, pain_reports, conversations)

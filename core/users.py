@@ -1,0 +1,80 @@
+"""Users and chats: load-or-create by platform identity, export and forget."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.events import ChatRef, Sender
+from core.schema import USER_TABLES, chats, users, utcnow
+
+
+@dataclass(slots=True)
+class UserRecord:
+    id: int
+    platform: str
+    platform_user_id: str
+    display_name: str
+    timezone: str | None
+    trained_groups: list[str] | None
+
+
+def insert_ignoring_duplicates(conn: AsyncConnection, table: Table) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING on either backend: concurrent workers may race
+    to create the same row, and the loser should simply read the winner's."""
+    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+    return dialect.insert(table).on_conflict_do_nothing()
+
+
+async def load_or_create_user(conn: AsyncConnection, sender: Sender) -> UserRecord:
+    query = select(users).where(
+        users.c.platform == sender.platform, users.c.platform_user_id == sender.user_id
+    )
+    row = (await conn.execute(query)).first()
+    if row is None:
+        await conn.execute(
+            insert_ignoring_duplicates(conn, users).values(
+                platform=sender.platform,
+                platform_user_id=sender.user_id,
+                display_name=sender.display_name[:128],
+                created_at=utcnow(),
+            )
+        )
+        row = (await conn.execute(query)).one()
+    return UserRecord(
+        id=row.id,
+        platform=row.platform,
+        platform_user_id=row.platform_user_id,
+        display_name=row.display_name,
+        timezone=row.timezone,
+        trained_groups=row.trained_groups,
+    )
+
+
+async def ensure_chat(conn: AsyncConnection, chat: ChatRef) -> None:
+    await conn.execute(
+        insert_ignoring_duplicates(conn, chats).values(
+            platform=chat.platform,
+            chat_id=chat.chat_id,
+            is_group=chat.is_group,
+            created_at=utcnow(),
+        )
+    )
+
+
+async def set_user_fields(conn: AsyncConnection, user: UserRecord, **fields: Any) -> None:
+    await conn.execute(update(users).where(users.c.id == user.id).values(**fields))
+    for name, value in fields.items():
+        setattr(user, name, value)
+
+
+async def forget_user(conn: AsyncConnection, user_id: int) -> None:
+    """Delete every row about the user. Child tables first, so it also holds where
+    foreign keys are not enforced."""
+    for table in USER_TABLES:
+        await conn.execute(delete(table).where(table.c.user_id == user_id))
+    await conn.execute(delete(users).where(users.c.id == user_id))

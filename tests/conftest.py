@@ -1,0 +1,135 @@
+"""Shared fixtures: a migrated database on SQLite and, where a server answers, PostgreSQL.
+
+`COACH_TEST_DATABASES=sqlite` (or `postgresql`) narrows the run to one backend.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from core.coach import Coach
+from core.db import Database
+from core.events import ChatRef, Event, Reply, Sender
+
+PG_URL = os.environ.get("COACH_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _backends() -> list[object]:
+    wanted = os.environ.get("COACH_TEST_DATABASES", "sqlite,postgresql").split(",")
+    params: list[object] = []
+    if "sqlite" in wanted:
+        params.append("sqlite")
+    if "postgresql" in wanted:
+        params.append(
+            pytest.param(
+                "postgresql",
+                marks=[
+                    pytest.mark.postgres,
+                    pytest.mark.skipif(
+                        not _postgres_answers(), reason="no PostgreSQL server on 127.0.0.1:5432"
+                    ),
+                ],
+            )
+        )
+    return params
+
+
+async def _reset_postgres() -> None:
+    db = Database(PG_URL)
+    async with db.engine.begin() as conn:
+        await conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+        await conn.exec_driver_sql("CREATE SCHEMA public")
+    await db.close()
+
+
+@pytest.fixture(params=_backends())
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}"
+    await _reset_postgres()
+    return PG_URL
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}"
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    await database.migrate()
+    yield database
+    await database.close()
+
+
+def build_coach(database: Database, default_tz: str = "UTC") -> Coach:
+    from bot.app import features
+
+    return Coach(database, default_tz=default_tz).install(features())
+
+
+@pytest.fixture
+def coach(db: Database) -> Coach:
+    return build_coach(db)
+
+
+NOON = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+
+class Chat:
+    """Drives the coach as one user in a private chat, like the console does."""
+
+    def __init__(self, coach: Coach, user: str = "u1", *, group: str | None = None) -> None:
+        self.coach = coach
+        self.sender = Sender("test", user, user.title())
+        self.chat = ChatRef("test", group or user, is_group=group is not None)
+        self.last: list[Reply] = []
+        self.when = NOON
+
+    async def say(self, text: str, *, update_id: str | None = None) -> list[Reply]:
+        event = Event(self.sender, self.chat, text=text, when=self.when, update_id=update_id)
+        self.last = await self.coach.handle(event)
+        return self.last
+
+    async def press(self, label: str, replies: list[Reply] | None = None) -> list[Reply]:
+        """Press the button with this label (or label prefix) in the latest replies."""
+        for reply in reversed(replies if replies is not None else self.last):
+            for button in reply.flat_buttons:
+                if button.label == label or button.label.startswith(label):
+                    return await self.send_payload(button.payload)
+        labels = [b.label for r in self.last for b in r.flat_buttons]
+        raise AssertionError(f"no button {label!r} in {labels}")
+
+    async def send_payload(self, payload: str) -> list[Reply]:
+        event = Event(self.sender, self.chat, payload=payload, when=self.when)
+        self.last = await self.coach.handle(event)
+        return self.last
+
+    @property
+    def text(self) -> str:
+        return "\n".join(r.text for r in self.last)
+
+
+@pytest.fixture
+def chat_as(coach: Coach) -> Callable[..., Chat]:
+    return lambda user="u1", **kw: Chat(coach, user, **kw)
+
+
+def run(coro: object) -> object:
+    return asyncio.get_event_loop().run_until_complete(coro)  # type: ignore[arg-type]

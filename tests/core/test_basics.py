@@ -1,0 +1,150 @@
+"""What a new user meets: help, unknown input, time zones, forgetting, stale buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import func, select
+
+from core.coach import Coach
+from core.db import Database
+from core.events import ChatRef, Event, Sender
+from core.schema import USER_TABLES, metadata, users
+from core.text import MAX_TEXT
+from tests.conftest import Chat, build_coach
+
+
+async def test_help_lists_the_commands(chat_as: Callable[..., Chat]) -> None:
+    chat = chat_as()
+    await chat.say("/help")
+    for command in ("/start", "/timezone", "/forget"):
+        assert command in chat.text
+
+
+async def test_unknown_command_gets_a_helpful_reply_with_a_suggestion(
+    chat_as: Callable[..., Chat],
+) -> None:
+    chat = chat_as()
+    await chat.say("/timezon")
+    assert "don't know the command /timezon" in chat.text
+    assert "Did you mean /timezone?" in chat.text
+
+
+async def test_empty_and_oversized_messages_get_a_clear_reply(chat_as: Callable[..., Chat]) -> None:
+    chat = chat_as()
+    await chat.say("   ")
+    assert "didn't catch any text" in chat.text
+    await chat.say("x" * 20_000)
+    assert f"{MAX_TEXT:,} characters" in chat.text
+
+
+async def test_timezone_is_validated_and_suggests_close_names(chat_as: Callable[..., Chat]) -> None:
+    chat = chat_as()
+    await chat.say("/timezone Mars/Olympus")
+    assert "don't know the time zone" in chat.text
+    await chat.say("/timezone Europe/Berln")
+    await chat.press("Europe/Berlin")
+    assert "Time zone set to Europe/Berlin" in chat.text
+    await chat.say("/timezone")
+    assert "Your time zone is Europe/Berlin" in chat.text
+
+
+async def test_timezone_guided_step_accepts_a_typed_city(chat_as: Callable[..., Chat]) -> None:
+    chat = chat_as()
+    await chat.say("/timezone")
+    await chat.say("new york")
+    assert "Time zone set to America/New_York" in chat.text
+
+
+async def test_timezone_survives_reopening_the_database(database_url: str) -> None:
+    first = Database(database_url)
+    await first.migrate()
+    await Chat(build_coach(first)).say("/timezone Asia/Tokyo")
+    await first.close()
+    second = Database(database_url)
+    await second.migrate()
+    chat = Chat(build_coach(second))
+    await chat.say("/timezone")
+    assert "Asia/Tokyo" in chat.text
+    await second.close()
+
+
+async def test_restart_mid_conversation_continues_the_same_step(database_url: str) -> None:
+    first = Database(database_url)
+    await first.migrate()
+    await Chat(build_coach(first)).say("/forget")
+    await first.close()
+
+    second = Database(database_url)
+    await second.migrate()
+    chat = Chat(build_coach(second))
+    await chat.say("yes")
+    assert "everything I stored about you is deleted" in chat.text
+    await second.close()
+
+
+async def test_stale_button_is_explained_and_the_current_question_asked_again(
+    chat_as: Callable[..., Chat],
+) -> None:
+    chat = chat_as()
+    old = await chat.say("/forget")
+    await chat.say("/timezone")
+    await chat.press("Yes, delete everything", old)
+    assert "earlier question" in chat.text
+    assert "type your city" in chat.text.lower()
+
+
+async def test_forged_and_foreign_buttons_never_act(chat_as: Callable[..., Chat]) -> None:
+    alice, mallory = chat_as("alice"), chat_as("mallory")
+    asked = await alice.say("/forget")
+    yes = next(b for b in asked[0].flat_buttons if b.label.startswith("Yes"))
+    await mallory.say("/forget")
+    await mallory.send_payload(yes.payload)
+    assert "someone else's question" in mallory.text
+    await mallory.send_payload("q:zz:999:yes")
+    assert "someone else's" in mallory.text
+    await mallory.send_payload("nonsense:\u0000payload")
+    assert "don't recognise that button" in mallory.text
+    await alice.say("/timezone")
+    assert "Your time zone is UTC" in alice.text  # alice still exists, nothing deleted
+
+
+async def test_forget_deletes_every_row_of_the_user_and_no_one_elses(
+    coach: Coach, chat_as: Callable[..., Chat]
+) -> None:
+    keep, leave = chat_as("keep"), chat_as("leave")
+    for chat in (keep, leave):
+        await chat.say("/timezone Europe/Berlin")
+        await chat.say("/forget")
+    await leave.press("Yes")
+    assert "deleted" in leave.text
+    async with coach.db.transaction() as conn:
+        names = [r.platform_user_id for r in await conn.execute(select(users))]
+        assert names == ["keep"]
+        for table in USER_TABLES:
+            count = await conn.scalar(select(func.count()).select_from(table))
+            assert count == (1 if table.name == "conversations" else 0), table.name
+
+
+def test_every_table_with_a_user_id_is_covered_by_forget() -> None:
+    with_user = {t.name for t in metadata.tables.values() if "user_id" in t.c}
+    assert with_user == {t.name for t in USER_TABLES}
+
+
+async def test_a_duplicated_update_is_handled_once(coach: Coach) -> None:
+    event = Event(Sender("test", "dup"), ChatRef("test", "dup"), text="/forget", update_id="77")
+    first = await coach.handle(event)
+    again = await coach.handle(event)
+    assert first and "Delete it all?" in first[0].text
+    assert again == []
+
+
+async def test_groups_ignore_plain_chatter_but_answer_commands(
+    chat_as: Callable[..., Chat],
+) -> None:
+    chat = chat_as("g1", group="-100")
+    assert await chat.say("lol nice session everyone") == []
+    await chat.say("/help@DomsCoachBot")
+    assert "/start" in chat.text
+    await chat.say("/forget")
+    assert "private chat" in chat.text
