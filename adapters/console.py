@@ -11,6 +11,7 @@ import asyncio
 import json
 import sys
 import tempfile
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from itertools import count
@@ -44,11 +45,10 @@ class ConsoleChat:
 
     async def run(self, source: TextIO | None = None) -> None:
         """Read until end of input or /quit."""
-        source = source or sys.stdin
-        loop = asyncio.get_running_loop()
+        lines = _lines(source or sys.stdin)
         while True:
-            line = await loop.run_in_executor(None, source.readline)
-            if not line:
+            line = await lines.get()
+            if line is None:
                 return
             line = line.rstrip("\r\n")
             if line.strip().lower() in {"/quit", "/exit"}:
@@ -96,3 +96,18 @@ class ConsoleChat:
         path = self._media_dir / name
         path.write_bytes(attachment.data)
         return str(path)
+
+
+def _lines(source: TextIO) -> asyncio.Queue[str | None]:
+    """Read lines on a daemon thread: a blocking read must not keep the process alive
+    when `coach run` is asked to stop (an executor thread would be waited for)."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def pump() -> None:
+        for line in iter(source.readline, ""):
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+        loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    threading.Thread(target=pump, name="console-stdin", daemon=True).start()
+    return queue

@@ -94,3 +94,29 @@ def test_bad_flags_fail_with_a_clear_message(tmp_path: Path, bad: str) -> None:
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     assert "coach:" in done.stderr
+
+
+def test_run_without_tokens_starts_the_console_and_stops_cleanly_on_sigterm(
+    tmp_path: Path,
+) -> None:
+    env = {
+        **os.environ,
+        "TELEGRAM_TOKEN": "",
+        "DISCORD_TOKEN": "",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'c.db'}",
+    }
+    proc = subprocess.Popen(
+        [*COACH, "run"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write("/help\n")
+    proc.stdin.flush()
+    assert "Here's what I can do" in proc.stdout.readline()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=15) == 0
