@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 
 metadata = MetaData()
 
@@ -47,6 +47,9 @@ users = Table(
     Column("display_name", String(128), nullable=False, default=""),
     Column("timezone", String(64), nullable=True),
     Column("trained_groups", JSON, nullable=True),
+    # The periodized program: its first day and the weekdays trained (0 = Monday).
+    Column("program_start", Date, nullable=True),
+    Column("training_days", JSON, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("platform", "platform_user_id", name="uq_users_platform_user"),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Table, delete, select, update
@@ -21,6 +22,8 @@ class UserRecord:
     display_name: str
     timezone: str | None
     trained_groups: list[str] | None
+    program_start: date | None = None
+    training_days: list[int] | None = None
 
 
 def insert_ignoring_duplicates(conn: AsyncConnection, table: Table) -> Any:
@@ -52,6 +55,8 @@ async def load_or_create_user(conn: AsyncConnection, sender: Sender) -> UserReco
         display_name=row.display_name,
         timezone=row.timezone,
         trained_groups=row.trained_groups,
+        program_start=row.program_start,
+        training_days=row.training_days,
     )
 
 
