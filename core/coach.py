@@ -5,6 +5,8 @@ on the coach; `handle` routes an event to them. Routing order matters for users:
 a command always works, even mid-conversation; a button press goes to the question
 it belongs to (or is explained if stale or forged); plain text answers the question
 the user is on, else — in a private chat — is treated as a question for the FAQ.
+
+How to write a feature (commands, flows, buttons, storage, tests): docs/ARCHITECTURE.md.
 """
 
 from __future__ import annotations

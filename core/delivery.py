@@ -1,0 +1,34 @@
+"""The contract between the coach's outgoing messages and a platform adapter.
+
+Replies to an event go back through the adapter that received it. Proactive messages
+(reminders, cohort summaries) are queued in the outbox and handed to the adapter's
+`send`; these exceptions tell the outbox what happened so it can wait out a rate
+limit, retry a passing fault, or stop writing to someone who blocked the bot.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from core.events import ChatRef, Reply
+
+
+class RetryLater(Exception):
+    """The platform asked us to slow down (HTTP 429) or failed in passing (5xx,
+    network). `after` is how many seconds to wait before trying again."""
+
+    def __init__(self, after: float, reason: str = "") -> None:
+        super().__init__(reason or f"retry after {after:.1f} s")
+        self.after = after
+
+
+class Unreachable(Exception):
+    """The user blocked the bot, left, or the chat is gone: stop sending there."""
+
+
+class Platform(Protocol):
+    name: str
+
+    async def send(self, chat: ChatRef, reply: Reply) -> None:
+        """Deliver one message; raise RetryLater or Unreachable as above."""
+        ...
