@@ -8,17 +8,23 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from core.coach import Coach
 from core.db import Database
 from core.events import ChatRef, Event, Reply, Sender
 
-PG_URL = os.environ.get("COACH_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+PG_SERVER = os.environ.get("COACH_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+# Each pytest session works in a database of its own on that server, so two runs at
+# once (or a developer's run beside CI) never drop each other's tables.
+PG_URL = str(make_url(PG_SERVER).set(database=f"coach_test_{os.getpid()}"))
 
 
 def _postgres_answers() -> bool:
@@ -49,6 +55,26 @@ def _backends() -> list[object]:
     return params
 
 
+@pytest.fixture(scope="session")
+def _postgres_database() -> Iterator[str]:
+    async def statements(*sql: str) -> None:
+        engine = create_async_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as conn:
+            for statement in sql:
+                await conn.exec_driver_sql(statement)
+        await engine.dispose()
+
+    def admin(*sql: str) -> None:
+        # First requested from inside a running test loop: run on a thread of its own.
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, statements(*sql)).result()
+
+    name = make_url(PG_URL).database
+    admin(f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}")
+    yield PG_URL
+    admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 async def _reset_postgres() -> None:
     db = Database(PG_URL)
     async with db.engine.begin() as conn:
@@ -61,6 +87,7 @@ async def _reset_postgres() -> None:
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}"
+    request.getfixturevalue("_postgres_database")
     await _reset_postgres()
     return PG_URL
 
@@ -129,7 +156,3 @@ class Chat:
 @pytest.fixture
 def chat_as(coach: Coach) -> Callable[..., Chat]:
     return lambda user="u1", **kw: Chat(coach, user, **kw)
-
-
-def run(coro: object) -> object:
-    return asyncio.get_event_loop().run_until_complete(coro)  # type: ignore[arg-type]
