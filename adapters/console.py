@@ -25,6 +25,8 @@ PLATFORM = "console"
 
 
 class ConsoleChat:
+    name = PLATFORM
+
     def __init__(
         self,
         handle: Handler,
@@ -67,6 +69,11 @@ class ConsoleChat:
         if line.isdigit() and 1 <= int(line) <= len(self._buttons):
             return self._buttons[int(line) - 1]
         return next((b for b in self._buttons if b.label == line), None)
+
+    async def send(self, chat: ChatRef, reply: Reply) -> None:
+        """Proactive messages (reminders) for this console's user appear in the chat."""
+        if chat.chat_id == self.chat.chat_id:
+            self.show(reply)
 
     def show(self, reply: Reply) -> None:
         """Print one outgoing message (also used for reminders the scheduler sends)."""

@@ -5,21 +5,32 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from adapters.console import ConsoleChat
 from bot.settings import Settings
 from core.basics import Basics
+from core.checkin import Checkin
 from core.coach import Coach, Feature
 from core.db import Database
+from core.delivery import Platform
+from core.faq.feature import Faq
+from core.history import History
 from core.housekeeping import prune_processed_updates
+from core.outbox import Outbox
+from core.pain import Pain
+from core.program_feature import Program
+from core.ready import Ready
+from core.remind import Remind
+from core.reminders import tick
 
 log = logging.getLogger(__name__)
 
 
 def features() -> list[Feature]:
-    return [Basics()]
+    return [Basics(), Faq(), Checkin(), Ready(), Pain(), Program(), History(), Remind()]
 
 
 async def open_coach(database_url: str, default_tz: str) -> Coach:
@@ -36,35 +47,53 @@ async def chat(settings: Settings, *, user_id: str, json_mode: bool) -> None:
         await coach.db.close()
 
 
-Service = Callable[[], Awaitable[None]]
-
-
 async def run(settings: Settings, *, user_id: str) -> None:
-    """Start every configured platform and the scheduler in this loop; stop cleanly on
-    SIGTERM/SIGINT. With no platform configured, run the console chat instead so a
-    new user sees the coach work with zero set-up."""
-    from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
+    """Start every configured platform, the reminder scheduler and the outbox in this
+    loop; stop cleanly on SIGTERM/SIGINT. With no platform configured, run the console
+    chat instead (reminders appear there too), so a new user sees the coach work with
+    zero set-up."""
     coach = await open_coach(settings.database_url, settings.default_timezone)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
 
-    scheduler = AsyncIOScheduler(timezone="UTC")
-    scheduler.add_job(prune_processed_updates, "interval", hours=1, args=[coach.db])
     async with AsyncExitStack() as stack:
-        scheduler.start()
-        stack.callback(scheduler.shutdown, wait=False)
         stack.push_async_callback(coach.db.close)
-        platforms: list[str] = []
+        platforms: dict[str, Platform] = {}
+        # Platform adapters start here, each pushing its own shutdown onto `stack`.
         if not platforms:
             log.info("no platform token configured: starting the console chat")
             console = ConsoleChat(coach.handle, user_id=user_id)
-            chat_task = asyncio.create_task(console.run())
-            stop_task = asyncio.create_task(stop.wait())
-            await asyncio.wait({chat_task, stop_task}, return_when=asyncio.FIRST_COMPLETED)
-            stop_task.cancel()
-            return
+            platforms[console.name] = console
+            console_task = asyncio.create_task(console.run())
+            console_task.add_done_callback(lambda _: stop.set())
+        outbox = Outbox(coach.db, platforms)
+        scheduler = start_scheduler(coach.db, settings)
+        stack.callback(scheduler.shutdown, wait=False)
+        sender = asyncio.create_task(outbox.run(stop))
         await stop.wait()
+        await sender
     log.info("stopped")
+
+
+def start_scheduler(db: Database, settings: Settings) -> Any:
+    """APScheduler runs the periodic work inside this loop. The reminder tick only
+    claims rows whose due time has come; the schedule itself lives in the database."""
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    grace = timedelta(minutes=settings.reminder_grace_minutes)
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.add_job(
+        tick,
+        "interval",
+        seconds=settings.tick_seconds,
+        args=[db],
+        kwargs={"grace": grace},
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(prune_processed_updates, "interval", hours=1, args=[db])
+    scheduler.start()
+    return scheduler

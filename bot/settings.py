@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     database_url: str = ""
     default_timezone: str = "UTC"
     log_level: str = "INFO"
+    # A reminder missed while the bot was down is still sent if at most this late.
+    reminder_grace_minutes: int = Field(default=60, ge=0, le=24 * 60)
+    # How often the scheduler looks for due reminders.
+    tick_seconds: float = Field(default=15.0, gt=0, le=300)
 
     @field_validator("database_url")
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.coach import Coach, Command
 from core.events import Button, Reply, rows
+from core.reminders import reschedule
 from core.timezones import lookup_zone
 from core.turn import Replies, Turn
 from core.users import forget_user, set_user_fields
@@ -112,6 +113,8 @@ async def set_zone(turn: Turn, text: str) -> Replies:
             return [Reply(f"{message} Did you mean one of these?", buttons)]
         return [Reply(f"{message} {ZONE_EXAMPLES}")]
     await set_user_fields(turn.conn, turn.user, timezone=found.zone)
+    active = not (turn.user.paused or turn.user.unreachable)
+    await reschedule(turn.conn, turn.user.id, found.zone, active=active, now=turn.now)
     if turn.convo is not None and turn.convo.flow == "timezone":
         turn.finish()
     local = turn.now.astimezone(turn.tz).strftime("%H:%M")

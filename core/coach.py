@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import Database
 from core.events import Event, Reply
@@ -25,7 +26,13 @@ from core.schema import processed_updates, utcnow
 from core.state import load_conversation, save_conversation
 from core.text import MAX_TEXT, clean_text, parse_command
 from core.turn import CommandHandler, Flow, Replies, Turn, parse_question_payload
-from core.users import ensure_chat, insert_ignoring_duplicates, load_or_create_user
+from core.users import (
+    UserRecord,
+    ensure_chat,
+    insert_ignoring_duplicates,
+    load_or_create_user,
+    set_user_fields,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +52,18 @@ INTERNAL = (
     "Sorry, I tripped over that one. Nothing you had recorded was lost — "
     "please try again, or send /help."
 )
+
+
+async def welcome_back_if_unreachable(conn: AsyncConnection, user: UserRecord) -> Reply | None:
+    """Messages to this user had failed (blocked bot, closed DMs): they are back, so say
+    once why reminders stopped and how to restart them."""
+    if not user.unreachable:
+        return None
+    await set_user_fields(conn, user, unreachable=False, paused=True)
+    return Reply(
+        "Welcome back! My reminders couldn't reach you for a while, so I paused them. "
+        "Send /resume to turn them back on."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +128,10 @@ class Coach:
                     await ensure_chat(conn, event.chat)
                 convo = await load_conversation(conn, user.id)
                 turn = Turn(event, conn, user, convo, self.default_tz)
+                notice = await welcome_back_if_unreachable(conn, user)
                 replies = await self._route(turn, text)
+                if notice is not None:
+                    replies.insert(0, notice)
                 if turn.changed and not turn.forgotten:
                     await save_conversation(conn, user.id, turn.convo)
             return replies

@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 
 metadata = MetaData()
 
@@ -50,6 +50,12 @@ users = Table(
     # The periodized program: its first day and the weekdays trained (0 = Monday).
     Column("program_start", Date, nullable=True),
     Column("training_days", JSON, nullable=True),
+    # Reminders: `paused` until /resume; `away_until` ends by itself (holidays);
+    # `unreachable` when the platform says the user blocked the bot or left.
+    Column("paused", Boolean, nullable=False, server_default="0"),
+    Column("away_until", Date, nullable=True),
+    Column("unreachable", Boolean, nullable=False, server_default="0"),
+    Column("nudge", Boolean, nullable=False, server_default="0"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("platform", "platform_user_id", name="uq_users_platform_user"),
 )
@@ -124,6 +130,47 @@ pain_reports = Table(
     Index("ix_pain_user_at", "user_id", "at"),
 )
 
+# One row per user and kind ("checkin", "workout", "nudge"): a wall-clock time on some
+# weekdays in the user's zone, and the next UTC instant it is due. The database, not the
+# scheduler's memory, is the source of truth, so restarts and several schedulers agree.
+reminders = Table(
+    "reminders",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("platform", String(16), nullable=False),
+    Column("chat_id", String(64), nullable=False),
+    Column("at", String(5), nullable=False),
+    Column("days", JSON, nullable=False),
+    Column("next_due_at", DateTime(timezone=True), nullable=True),
+    Column("last_sent_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("user_id", "kind", name="uq_reminders_user_kind"),
+    Index("ix_reminders_next_due_at", "next_due_at"),
+)
+
+# Messages waiting to go out. A row is written in the same transaction that advances a
+# reminder, and `dedupe_key` is unique, so a due reminder becomes exactly one message.
+# Senders lease rows (`lease_until`) rather than hold a transaction across network calls.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("dedupe_key", String(96), nullable=False, unique=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
+    Column("platform", String(16), nullable=False),
+    Column("chat_id", String(64), nullable=False),
+    Column("is_group", Boolean, nullable=False, server_default="0"),
+    Column("message", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("not_before", DateTime(timezone=True), nullable=False),
+    Column("lease_until", DateTime(timezone=True), nullable=True),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("sent_at", DateTime(timezone=True), nullable=True),
+    Column("failed", String(200), nullable=True),
+    Index("ix_outbox_pending", "sent_at", "not_before"),
+)
+
 # Every table holding a user's data, for /export and /forget (a test checks the list
 # is complete against the metadata).
-USER_TABLES = (checkins, readiness_checks, pain_reports, conversations)
+USER_TABLES = (checkins, readiness_checks, pain_reports, reminders, outbox, conversations)

@@ -24,6 +24,10 @@ class UserRecord:
     trained_groups: list[str] | None
     program_start: date | None = None
     training_days: list[int] | None = None
+    paused: bool = False
+    away_until: date | None = None
+    unreachable: bool = False
+    nudge: bool = False
 
 
 def insert_ignoring_duplicates(conn: AsyncConnection, table: Table) -> Any:
@@ -57,6 +61,10 @@ async def load_or_create_user(conn: AsyncConnection, sender: Sender) -> UserReco
         trained_groups=row.trained_groups,
         program_start=row.program_start,
         training_days=row.training_days,
+        paused=row.paused,
+        away_until=row.away_until,
+        unreachable=row.unreachable,
+        nudge=row.nudge,
     )
 
 

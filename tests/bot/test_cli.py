@@ -119,4 +119,4 @@ def test_run_without_tokens_starts_the_console_and_stops_cleanly_on_sigterm(
     proc.stdin.flush()
     assert "Here's what I can do" in proc.stdout.readline()
     proc.send_signal(signal.SIGTERM)
-    assert proc.wait(timeout=15) == 0
+    assert proc.wait(timeout=60) == 0

@@ -1,0 +1,275 @@
+"""The reminder tick: claim what is due, turn it into outbox messages, schedule the next.
+
+Claiming and rescheduling happen in one transaction together with writing the outbox
+rows, and each outbox row carries a unique key made of the reminder and its due
+instant — so a due reminder becomes exactly one message, however many schedulers tick
+and whenever a process dies. On PostgreSQL concurrent schedulers skip each other's rows
+(`FOR UPDATE SKIP LOCKED`); on SQLite the write lock serialises them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, bindparam, delete, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.db import Database
+from core.events import Button, Reply, rows
+from core.outbox import encode_reply
+from core.program import program_for
+from core.schedule import next_due
+from core.schema import as_utc, checkins, outbox, reminders, users, utcnow
+from core.timezones import zone_or_utc
+from core.users import insert_ignoring_duplicates
+
+log = logging.getLogger(__name__)
+
+CHECKIN, WORKOUT, NUDGE = "checkin", "workout", "nudge"
+KINDS = (CHECKIN, WORKOUT, NUDGE)
+DEFAULT_CHECKIN_AT = time(8, 0)
+# The optional follow-up nudge comes this long after the morning prompt.
+NUDGE_AFTER = timedelta(hours=4)
+DEFAULT_GRACE = timedelta(hours=1)
+BATCH = 2000
+
+WELCOME_BACK = (
+    "Welcome back! Ease in: make this first week a light one — about two sets per "
+    "exercise, stopping a couple of reps short of failure — then build up again."
+)
+CHECKIN_BUTTONS = rows(
+    Button("Check in", "checkin:start"), Button("Nothing is sore", "checkin:none")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A claimed reminder with what is needed to write its message."""
+
+    id: int
+    user_id: int
+    kind: str
+    platform: str
+    chat_id: str
+    at: time
+    days: frozenset[int]
+    due: datetime
+    timezone: str | None
+    away_until: date | None
+    program_start: date | None
+    training_days: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TickResult:
+    claimed: int
+    queued: int
+    skipped_late: int
+
+
+def reminder_reply(item: Due, local_day: date, *, checked_in: bool, back: bool) -> Reply | None:
+    """The message for one due reminder, or None when it has nothing to say today."""
+    prefix = WELCOME_BACK + "\n\n" if back else ""
+    week = (
+        program_for(item.program_start, local_day, item.training_days)
+        if item.program_start is not None
+        else None
+    )
+    if item.kind in (CHECKIN, NUDGE):
+        if checked_in:
+            return None
+        text = (
+            "Good morning! How sore are you today? A ten-second check-in keeps your advice right."
+            if item.kind == CHECKIN
+            else "Still time to log today's soreness — it takes ten seconds."
+        )
+        if week is not None and week.deload and item.kind == CHECKIN:
+            text += "\nThis is a deload week: lighter weights and fewer sets, to recover."
+        return Reply(prefix + text, CHECKIN_BUTTONS)
+    plan = week.describe() if week is not None else "Set up your plan with /program."
+    buttons = rows(Button("Am I ready?", "cmd:ready"), Button("This week", "cmd:program"))
+    return Reply(f"{prefix}Workout day! {plan}", buttons)
+
+
+async def tick(
+    db: Database, now: datetime | None = None, *, grace: timedelta = DEFAULT_GRACE
+) -> TickResult:
+    """Claim every reminder due at `now`, queue its message, schedule its next time."""
+    now = now or utcnow()
+    async with db.transaction() as conn:
+        claimed = await _claim(conn, now)
+        if not claimed:
+            return TickResult(0, 0, 0)
+        checked = await _checked_in(conn, claimed)
+        messages: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        back_users: set[int] = set()
+        late = 0
+        for item in claimed:
+            tz = zone_or_utc(item.timezone)
+            local_day = item.due.astimezone(tz).date()
+            updates.append(
+                {"rid": item.id, "nxt": next_due(now, item.at, tz, item.days), "sent": now}
+            )
+            if now - item.due > grace:
+                late += 1
+                log.info("reminder %s due %s is past the grace period: skipped", item.id, item.due)
+                continue
+            if item.away_until is not None and local_day <= item.away_until:
+                continue  # away: shown as away, not as missed
+            back = item.away_until is not None
+            if back:
+                back_users.add(item.user_id)
+            reply = reminder_reply(
+                item, local_day, checked_in=(item.user_id, local_day) in checked, back=back
+            )
+            if reply is None:
+                continue
+            messages.append(
+                {
+                    "dedupe_key": f"r{item.id}:{item.due.isoformat()}",
+                    "user_id": item.user_id,
+                    "platform": item.platform,
+                    "chat_id": item.chat_id,
+                    "is_group": False,
+                    "message": encode_reply(reply),
+                    "created_at": now,
+                    "not_before": now,
+                }
+            )
+        await conn.execute(
+            update(reminders)
+            .where(reminders.c.id == bindparam("rid"))
+            .values(next_due_at=bindparam("nxt"), last_sent_at=bindparam("sent")),
+            updates,
+        )
+        if back_users:
+            await conn.execute(
+                update(users).where(users.c.id.in_(back_users)).values(away_until=None)
+            )
+        if messages:
+            await conn.execute(insert_ignoring_duplicates(conn, outbox), messages)
+    return TickResult(len(claimed), len(messages), late)
+
+
+async def _claim(conn: AsyncConnection, now: datetime) -> list[Due]:
+    query = (
+        select(
+            reminders,
+            users.c.timezone,
+            users.c.away_until,
+            users.c.program_start,
+            users.c.training_days,
+        )
+        .join(users, users.c.id == reminders.c.user_id)
+        .where(reminders.c.next_due_at <= now)
+        .order_by(reminders.c.next_due_at)
+        .limit(BATCH)
+    )
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(of=reminders, skip_locked=True)
+    result = await conn.execute(query)
+    return [
+        Due(
+            id=r.id,
+            user_id=r.user_id,
+            kind=r.kind,
+            platform=r.platform,
+            chat_id=r.chat_id,
+            at=time.fromisoformat(r.at),
+            days=frozenset(r.days),
+            due=as_utc(r.next_due_at),
+            timezone=r.timezone,
+            away_until=r.away_until,
+            program_start=r.program_start,
+            training_days=tuple(r.training_days or ()),
+        )
+        for r in result
+    ]
+
+
+async def _checked_in(conn: AsyncConnection, claimed: Sequence[Due]) -> set[tuple[int, date]]:
+    """Which (user, local day) pairs already have a check-in: one query per tick."""
+    wanted = {i.user_id for i in claimed if i.kind in (CHECKIN, NUDGE)}
+    if not wanted:
+        return set()
+    earliest = min(i.due for i in claimed).date() - timedelta(days=1)
+    result = await conn.execute(
+        select(checkins.c.user_id, checkins.c.day).where(
+            and_(checkins.c.user_id.in_(wanted), checkins.c.day >= earliest)
+        )
+    )
+    return {(r.user_id, r.day) for r in result}
+
+
+# -- changing a user's reminders ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    kind: str
+    at: time
+    days: frozenset[int]
+
+
+async def user_reminders(conn: AsyncConnection, user_id: int) -> dict[str, Setting]:
+    result = await conn.execute(select(reminders).where(reminders.c.user_id == user_id))
+    return {r.kind: Setting(r.kind, time.fromisoformat(r.at), frozenset(r.days)) for r in result}
+
+
+async def save_reminder(
+    conn: AsyncConnection,
+    *,
+    user_id: int,
+    platform: str,
+    chat_id: str,
+    setting: Setting,
+    timezone: str,
+    active: bool,
+    now: datetime,
+) -> datetime | None:
+    """Create or change one reminder; returns when it is next due (None if inactive)."""
+    due = next_due(now, setting.at, zone_or_utc(timezone), setting.days) if active else None
+    values = {
+        "user_id": user_id,
+        "kind": setting.kind,
+        "platform": platform,
+        "chat_id": chat_id,
+        "at": setting.at.strftime("%H:%M"),
+        "days": sorted(setting.days),
+        "next_due_at": due,
+    }
+    existing = await conn.scalar(
+        select(reminders.c.id).where(
+            reminders.c.user_id == user_id, reminders.c.kind == setting.kind
+        )
+    )
+    if existing is None:
+        await conn.execute(insert_ignoring_duplicates(conn, reminders).values(**values))
+    else:
+        await conn.execute(update(reminders).where(reminders.c.id == existing).values(**values))
+    return due
+
+
+async def delete_reminder(conn: AsyncConnection, user_id: int, kind: str) -> None:
+    await conn.execute(
+        delete(reminders).where(reminders.c.user_id == user_id, reminders.c.kind == kind)
+    )
+
+
+async def reschedule(
+    conn: AsyncConnection, user_id: int, timezone: str, *, active: bool, now: datetime
+) -> None:
+    """Recompute every reminder of a user: after a zone change, a pause or a resume."""
+    tz = zone_or_utc(timezone)
+    for setting in (await user_reminders(conn, user_id)).values():
+        due = next_due(now, setting.at, tz, setting.days) if active else None
+        await conn.execute(
+            update(reminders)
+            .where(reminders.c.user_id == user_id, reminders.c.kind == setting.kind)
+            .values(next_due_at=due)
+        )
