@@ -1,0 +1,1 @@
+"""Questions answered from a keyed knowledge base written from the article."""

@@ -1,0 +1,302 @@
+"""Free text → knowledge-base key, or an honest "not sure".
+
+Method, chosen by measurement (`bench/faq.py` compares it with plain BM25 and fuzzy
+matching): words are normalised (slang, typos corrected against the knowledge base's
+own vocabulary, Snowball stems), then scored with BM25 two ways — against each
+entry as a whole (title, keywords, example questions, answer) and against each example
+question alone — and the two are blended. A question is answered only when enough of
+its words are ones the knowledge base knows and the best score clears a threshold;
+otherwise the closest keys are offered. Red-flag wording (from the triage classifier)
+wins over everything.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import Stemmer
+from rapidfuzz import fuzz, process
+
+from core.faq.knowledge import RED_FLAGS, KnowledgeBase
+from core.triage import PainKind, classify_pain
+
+STOPWORDS = frozenset(
+    """a about above after again all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into
+    is it its itself just me more most my myself no nor of off on once only or other our
+    ours out over own same she should so some such than that the their theirs them then
+    there these they this those through to too under until up very was we were what when
+    where which while who whom why will with would you your yours yourself yourselves
+    im ive id ill youre hey hi hello pls please
+    thanks thank really actually get got gets getting go going like also even many much
+    good bad best better whats hows wheres thats theres lets
+    lot lots thing things know want ok okay bro dude man guys yeah yes anyone someone
+    """.split()
+)
+
+# Everyday words that appear in titles but say nothing about the topic on their own.
+GENERIC = frozenset(
+    "what whi when how should can do make good bad best time way need help feel normal "
+    "vs quick summari mean thing day week first give less main new not one old often "
+    "person point see short two three work morn rate big fast zone mid hour month per "
+    "key instead differ link design whole start still never without everi".split()
+)
+
+# Chat slang and abbreviations → the words the knowledge base uses.
+SLANG = {
+    "wat": "what",
+    "wot": "what",
+    "shud": "should",
+    "wen": "when",
+    "cuz": "because",
+    "coz": "because",
+    "wut": "what",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "y": "why",
+    "b4": "before",
+    "w": "with",
+    "wo": "without",
+    "abt": "about",
+    "rn": "now",
+    "cooked": "sore",
+    "wrecked": "sore",
+    "destroyed": "sore",
+    "fried": "sore",
+    "smoked": "sore",
+    "trashed": "sore",
+    "toast": "sore",
+    "aching": "sore",
+    "achy": "sore",
+    "ache": "sore",
+    "aches": "sore",
+    "stiff": "sore",
+    "tender": "sore",
+    "hurts": "sore",
+    "gains": "growth",
+    "gainz": "growth",
+    "swole": "growth",
+    "bigger": "growth",
+    "hypertrophy": "growth",
+    "size": "growth",
+    "grow": "growth",
+    "growing": "growth",
+    "workout": "train",
+    "workouts": "train",
+    "lift": "train",
+    "lifting": "train",
+    "gym": "train",
+    "exercise": "train",
+    "exercising": "train",
+    "training": "train",
+    "session": "train",
+    "sesh": "train",
+    "reps": "rep",
+    "wkout": "train",
+    "lowerback": "lower back",
+    "lbp": "lower back pain",
+    "delts": "shoulders",
+    "pecs": "chest",
+    "quads": "legs",
+    "hammies": "hamstrings",
+    "glutes": "glute",
+    "ibuprofen": "advil",
+    "nsaid": "advil",
+    "nsaids": "advil",
+    "painkillers": "advil",
+    "painkiller": "advil",
+    "motrin": "advil",
+    "aleve": "advil",
+}
+
+# Multi-word terms that mean one thing, joined before splitting into words.
+PHRASES = [
+    (re.compile(p), r)
+    for p, r in (
+        (r"\bwork(?:ing|ed)? ?outs?\b", "workout"),
+        (r"\bwarm(?:ing|ed)?[ -]?ups?\b", "warmup"),
+        (r"\blower[ -]?back\b", "lowerback"),
+        (r"\blow back\b", "lowerback"),
+        (r"\bactive[ -]recovery\b", "activerecovery"),
+        (r"\brepeated[ -]bout\b", "repeatedbout"),
+        (r"\bdeload(?:ing|s)?\b", "deload"),
+        (r"\b(?:do|does|did|is|are|was|were|ca|could|should|would|have|has|wo|must)nt\b", "not"),
+        (
+            r"\b(?:don|doesn|didn|isn|aren|wasn|weren|can|couldn|shouldn|wouldn|haven|hasn|won)"
+            r" ?t\b",
+            "not",
+        ),
+        (r"\bno longer\b", "not anymore"),
+    )
+]
+
+_WORD = re.compile(r"[a-z0-9]+")
+_stemmer = Stemmer.Stemmer("english")
+
+# Thresholds, set on the knowledge base's own example questions (leave-one-out) and a
+# development list of off-topic questions — never on the held-out set.
+MIN_CONFIDENCE = 0.15
+MIN_COVERAGE = 0.7
+QUESTION_WEIGHT = 0.3
+
+
+def words(text: str) -> list[str]:
+    text = text.lower().replace("’", "'").replace("'", "")
+    for pattern, replacement in PHRASES:
+        text = pattern.sub(replacement, text)
+    out: list[str] = []
+    for word in _WORD.findall(text):
+        out.extend(SLANG.get(word, word).split())
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    key: str | None
+    confidence: float
+    candidates: tuple[str, ...]
+
+
+class Bm25:
+    """Okapi BM25 over pre-tokenised documents; small and exact enough for ~40 topics."""
+
+    def __init__(self, docs: Sequence[Counter[str]], k1: float = 1.2, b: float = 0.6) -> None:
+        self.docs = docs
+        self.k1, self.b = k1, b
+        self.lengths = [sum(d.values()) for d in docs]
+        self.avg = sum(self.lengths) / max(len(docs), 1)
+        df: Counter[str] = Counter()
+        for d in docs:
+            df.update(d.keys())
+        n = len(docs)
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+
+    def scores(self, query: Iterable[str]) -> list[float]:
+        terms = [t for t in query if t in self.idf]
+        out = []
+        for doc, length in zip(self.docs, self.lengths, strict=True):
+            norm = self.k1 * (1 - self.b + self.b * length / self.avg)
+            s = 0.0
+            for t in terms:
+                tf = doc.get(t, 0)
+                if tf:
+                    s += self.idf[t] * tf * (self.k1 + 1) / (tf + norm)
+            out.append(s)
+        return out
+
+    def ceiling(self, query: Iterable[str]) -> float:
+        """The most any document could score: turns a raw score into a 0..1 confidence."""
+        return sum(self.idf.get(t, 0.0) * (self.k1 + 1) for t in query) or 1.0
+
+
+class Matcher:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        *,
+        exclude: frozenset[str] = frozenset(),
+        question_weight: float = QUESTION_WEIGHT,
+    ) -> None:
+        """`exclude` leaves out example questions (for leave-one-out measurement);
+        `question_weight` 0 is plain BM25 over whole entries (the bench compares)."""
+        self.kb = kb
+        self.question_weight = question_weight
+        self.keys = list(kb.entries)
+        entry_docs: list[Counter[str]] = []
+        self.q_keys: list[str] = []
+        q_docs: list[Counter[str]] = []
+        vocabulary: set[str] = set()
+        asked: set[str] = set()
+        self._frequency: Counter[str] = Counter()
+        for key in self.keys:
+            e = kb[key]
+            questions = [q for q in e.questions if q not in exclude]
+            asked.update(words(" ".join((e.title, *e.keywords, *questions))))
+            self._frequency.update(words(" ".join((e.title, *questions, e.answer, e.more))))
+            vocabulary.update(asked, words(" ".join((e.answer, e.more))))
+            doc: Counter[str] = Counter()
+            for part, weight in ((e.title, 2), (" ".join(e.keywords), 2), (" ".join(questions), 1)):
+                for t in self._stems(words(part)):
+                    doc[t] += weight
+            for t in self._stems(words(e.answer)):
+                doc[t] += 1
+            entry_docs.append(doc)
+            for q in (*questions, e.title):
+                q_docs.append(Counter(self._stems(words(q))))
+                self.q_keys.append(key)
+        self.vocabulary = sorted(w for w in vocabulary if w not in STOPWORDS and len(w) > 2)
+        # Topic words: what the entries are about (titles, keywords). A question with none
+        # of them is off-topic however many everyday words it shares with the answers.
+        topical = words(" ".join(t for e in kb.entries.values() for t in (e.title, *e.keywords)))
+        self.topical = frozenset(self._stems(topical)) - GENERIC
+        self._known = set(self.vocabulary)
+        # Words people use when they ask about these topics. Everyday words that only
+        # occur in the answers ("safe", "long", "record") say little about a question.
+        self._asked = frozenset(asked) - STOPWORDS
+        self.entries = Bm25(entry_docs)
+        self.questions = Bm25(q_docs, b=0.3)
+
+    @staticmethod
+    def _stems(tokens: Sequence[str]) -> list[str]:
+        return list(_stemmer.stemWords([t for t in tokens if t not in STOPWORDS]))
+
+    def correct(self, word: str) -> str | None:
+        """The knowledge-base word a typo most likely meant ("sorenes" → "soreness")."""
+        if word in self._known:
+            return word
+        if len(word) < 5 or word.isdigit():
+            return None
+        found = [
+            (candidate, self._frequency[candidate])
+            for candidate, _, _ in process.extract(
+                word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=84, limit=5
+            )
+            if candidate[0] == word[0]  # typos rarely change the first letter: "flat" ≠ "lat"
+        ]
+        # Of the close words, the common spelling, not another user's typo of it.
+        return max(found, key=lambda f: f[1])[0] if found else None
+
+    def analyse(self, text: str) -> tuple[list[str], float]:
+        """Query stems, and the share of content words the knowledge base knows."""
+        content = [w for w in words(text) if w not in STOPWORDS]
+        corrected = [(w, self.correct(w)) for w in content]
+        fixed = [c for _, c in corrected if c is not None]
+        # Full evidence that a question is about our topics: a word people use when asking
+        # about them. Half: a typo of one, or a word only the answers use.
+        known = sum(1.0 if w in self._asked else 0.5 for w, c in corrected if c is not None)
+        coverage = known / len(content) if content else 0.0
+        return list(_stemmer.stemWords(fixed)), coverage
+
+    def rank(self, text: str) -> tuple[list[tuple[str, float]], float]:
+        query, coverage = self.analyse(text)
+        if not query:
+            return [], coverage
+        entry = self.entries.scores(query)
+        top = self.entries.ceiling(query)
+        per_key = {k: s / top for k, s in zip(self.keys, entry, strict=True)}
+        q_top = self.questions.ceiling(query)
+        best_q: dict[str, float] = {}
+        for key, s in zip(self.q_keys, self.questions.scores(query), strict=True):
+            best_q[key] = max(best_q.get(key, 0.0), s / q_top)
+        blended = {
+            k: (1 - self.question_weight) * per_key[k] + self.question_weight * best_q.get(k, 0.0)
+            for k in self.keys
+        }
+        return sorted(blended.items(), key=lambda kv: -kv[1]), coverage
+
+    def match(self, text: str) -> Match:
+        if classify_pain(text).kind is PainKind.RED_FLAG:
+            return Match(RED_FLAGS, 1.0, (RED_FLAGS,))
+        ranked, coverage = self.rank(text)
+        candidates = tuple(k for k, s in ranked[:3] if s > 0)
+        query, _ = self.analyse(text)
+        on_topic = any(t in self.topical for t in query)
+        if not ranked or not on_topic or coverage < MIN_COVERAGE or ranked[0][1] < MIN_CONFIDENCE:
+            return Match(None, ranked[0][1] if ranked else 0.0, candidates)
+        return Match(ranked[0][0], ranked[0][1], candidates)

@@ -1,0 +1,138 @@
+"""FAQ: the right topic for paraphrases, typos and slang; an honest "not sure" otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from core.faq.knowledge import RED_FLAGS, knowledge, parse_knowledge
+from core.faq.matcher import Matcher
+from tests.conftest import Chat
+
+KB = knowledge()
+MATCHER = Matcher(KB)
+DESIGN_KEYS = """doms-basics lift-while-sore warm-up-when-sore still-sore-after-warmup
+active-recovery soreness-vs-growth eccentric-vs-concentric beginners-ease-in
+repeated-bout-effect periodization
+strength-vs-hypertrophy muscle-not-sore reduce-soreness joints-tendons deload lower-back-soreness
+back-pain-vs-injury lower-back-always-sore lower-back-fatigue lower-back-training sharp-pain
+training-frequency cardio-interference red-flags""".split()
+
+
+def test_every_designed_key_exists_with_a_phone_sized_answer() -> None:
+    assert set(DESIGN_KEYS) <= set(KB.entries)
+    for entry in KB.entries.values():
+        assert len(entry.answer.split()) < 120, entry.key
+        assert len(entry.title) <= 32, entry.key
+
+
+def test_broken_knowledge_files_are_rejected() -> None:
+    entry = 'key = "a"\ntitle = "A"\nsection = "s"\nquestions = ["q"]\nanswer = "x"\n'
+    with pytest.raises(ValueError, match="duplicate"):
+        parse_knowledge(f"[[entry]]\n{entry}[[entry]]\n{entry}")
+    with pytest.raises(ValueError, match="related"):
+        parse_knowledge(f'[[entry]]\n{entry}related = ["missing"]\n')
+
+
+@pytest.mark.parametrize("key", sorted(KB.entries))
+def test_each_topic_is_reachable_by_three_phrasings_it_was_not_given(key: str) -> None:
+    """Leave-one-out: each example question, removed from the index, must still find
+    its topic — at least three per topic."""
+    found = 0
+    for question in KB[key].questions:
+        if Matcher(KB, exclude=frozenset({question})).match(question).key == key:
+            found += 1
+    assert found >= 3
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("how long does sorenes last", "doms-basics"),
+        ("wat is doms", "doms-basics"),
+        ("lift sore?", "lift-while-sore"),
+        ("how shud i warmup wen im sore", "warm-up-when-sore"),
+        ("when shoud i delod", "deload"),
+        ("my lower bak is alwyas sore", "lower-back-always-sore"),
+        ("does runing kill my gains", "cardio-interference"),
+        ("isnt getting sore anymore bad", "repeated-bout-effect"),
+    ],
+)
+def test_typos_and_slang_still_find_the_topic(question: str, key: str) -> None:
+    assert MATCHER.match(question).key == key
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who won the world cup",
+        "best protein powder brand",
+        "how do I bake bread",
+        "what's the weather in Paris",
+        "tell me a joke",
+        "",
+        "🤷‍♂️🤷‍♂️",
+        "asdf qwerty",
+    ],
+)
+def test_off_topic_questions_are_refused_not_answered(question: str) -> None:
+    assert MATCHER.match(question).key is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do I warm up when sore? also my pee is dark brown and my arms are swollen",
+        "should I deload? my left arm has been numb and tingling since yesterday",
+        "is lifting sore ok, I had chest pain during my last set",
+    ],
+)
+def test_red_flag_wording_wins_over_any_other_topic(question: str) -> None:
+    assert MATCHER.match(question).key == RED_FLAGS
+
+
+async def test_plain_text_in_a_private_chat_is_answered(chat_as: Callable[..., Chat]) -> None:
+    chat = chat_as()
+    await chat.say("when should I deload?")
+    assert KB["deload"].answer in chat.text
+    await chat.press(KB[KB["deload"].related[0]].title)
+    assert KB[KB["deload"].related[0]].answer in chat.text
+
+
+async def test_ask_with_and_without_arguments(chat_as: Callable[..., Chat]) -> None:
+    chat = chat_as()
+    await chat.say("/ask does cardio interfere with muscle growth")
+    assert KB["cardio-interference"].answer in chat.text
+    await chat.say("/ask")
+    assert "Type your question" in chat.text
+    await chat.say("is soreness a sign of growth")
+    assert KB["soreness-vs-growth"].answer in chat.text
+
+
+async def test_unsure_answer_offers_topics_as_buttons(chat_as: Callable[..., Chat]) -> None:
+    chat = chat_as()
+    await chat.say("who won the world cup")
+    assert "not sure" in chat.text
+    await chat.press("All topics")
+    assert "Pick a topic" in chat.text
+    await chat.press(KB["sharp-pain"].title)
+    assert KB["sharp-pain"].answer in chat.text
+
+
+async def test_faq_buttons_for_unknown_topics_are_explained(chat_as: Callable[..., Chat]) -> None:
+    chat = chat_as()
+    await chat.send_payload("faq:not-a-topic")
+    assert "isn't one I have" in chat.text
+    await chat.send_payload("more:../../etc/passwd")
+    assert "isn't one I have" in chat.text
+
+
+def test_answering_is_fast() -> None:
+    import time
+
+    MATCHER.match("warm up")
+    started = time.perf_counter()
+    for _ in range(200):
+        MATCHER.match("should i train if my legs are still sore from squats")
+    assert (time.perf_counter() - started) / 200 < 0.005
