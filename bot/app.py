@@ -62,6 +62,44 @@ async def run(settings: Settings, *, user_id: str) -> None:
         stack.push_async_callback(coach.db.close)
         platforms: dict[str, Platform] = {}
         # Platform adapters start here, each pushing its own shutdown onto `stack`.
+        if settings.telegram_token is not None:
+            from adapters.telegram import TelegramAdapter, TelegramConfig
+
+            secret = settings.telegram_webhook_secret
+            telegram = TelegramAdapter(
+                TelegramConfig(
+                    settings.telegram_token.get_secret_value(),
+                    api_base_url=settings.telegram_api_base_url,
+                    webhook_url=settings.telegram_webhook_url,
+                    webhook_secret=secret.get_secret_value() if secret else "",
+                    webhook_listen=settings.telegram_webhook_listen,
+                    webhook_port=settings.telegram_webhook_port,
+                ),
+                handle=coach.handle,
+                commands=coach.commands.values(),
+            )
+            await telegram.start()
+            stack.push_async_callback(telegram.stop)
+            platforms[telegram.name] = telegram
+        if settings.discord_token is not None:
+            from adapters.discord_adapter import DiscordAdapter, DiscordConfig
+
+            discord_bot = DiscordAdapter(
+                coach.handle,
+                coach.commands.values(),
+                DiscordConfig(
+                    settings.discord_token.get_secret_value(),
+                    guild_id=settings.discord_guild_id,
+                    api_base_url=settings.discord_api_base_url,
+                    gateway_url=settings.discord_gateway_url,
+                    shard_ids=settings.discord_shard_ids or None,
+                    shard_count=settings.discord_shard_count,
+                ),
+            )
+            await discord_bot.start()
+            stack.push_async_callback(discord_bot.stop)
+            discord_bot.when_stopped(stop.set)  # a dead gateway stops the process
+            platforms[discord_bot.name] = discord_bot
         if not platforms:
             log.info("no platform token configured: starting the console chat")
             console = ConsoleChat(coach.handle, user_id=user_id)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
 
 from platformdirs import user_data_dir
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -30,6 +33,23 @@ class Settings(BaseSettings):
     reminder_grace_minutes: int = Field(default=60, ge=0, le=24 * 60)
     # How often the scheduler looks for due reminders.
     tick_seconds: float = Field(default=15.0, gt=0, le=300)
+    # Telegram: a local Bot API server (or a test fake) instead of https://api.telegram.org.
+    telegram_api_base_url: str = ""
+    # Set: webhook mode, Telegram posts updates to this public https URL; empty: long polling.
+    telegram_webhook_url: str = ""
+    # Checked on every webhook request; empty: derived from the token (same on every worker).
+    telegram_webhook_secret: SecretStr | None = None
+    # Where the webhook server listens (behind the load balancer / TLS proxy).
+    telegram_webhook_listen: str = "0.0.0.0"
+    telegram_webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # Discord: sync slash commands to this server only (instant; for testing). Empty: global.
+    discord_guild_id: int | None = Field(default=None, gt=0)
+    # Discord: another REST base (…/api/v10) and gateway (ws://…): a local proxy or a fake.
+    discord_api_base_url: str = ""
+    discord_gateway_url: str = ""
+    # Discord scale-out: the total number of shards, and which of them this process runs.
+    discord_shard_count: int | None = Field(default=None, ge=1)
+    discord_shard_ids: Annotated[tuple[int, ...], NoDecode] = ()
 
     @field_validator("database_url")
     @classmethod
@@ -57,3 +77,75 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_api_base_url", "telegram_webhook_url")
+    @classmethod
+    def _telegram_url(cls, value: str, info: ValidationInfo) -> str:
+        url = value.strip()
+        if not url:
+            return ""
+        parts = urlsplit(url)
+        if info.field_name == "telegram_webhook_url":
+            if parts.scheme != "https" or not parts.netloc:
+                raise ValueError("Telegram only sends webhooks to an https:// URL")
+        elif parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError("expected an http:// or https:// URL, e.g. http://127.0.0.1:8081")
+        return url
+
+    @field_validator("telegram_webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.strip()):
+                raise ValueError("use 1 to 256 characters: letters, digits, _ and -")
+            return value.strip()
+        return value
+
+    @field_validator("discord_guild_id", "discord_shard_count", mode="before")
+    @classmethod
+    def _empty_number_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("discord_api_base_url", "discord_gateway_url")
+    @classmethod
+    def _discord_url(cls, value: str, info: ValidationInfo) -> str:
+        url = value.strip()
+        if not url:
+            return ""
+        gateway = info.field_name == "discord_gateway_url"
+        schemes = {"ws", "wss"} if gateway else {"http", "https"}
+        parts = urlsplit(url)
+        if parts.scheme not in schemes or not parts.netloc:
+            example = "ws://127.0.0.1:8090/" if gateway else "http://127.0.0.1:8090/api/v10"
+            raise ValueError(f"expected a {' or '.join(sorted(schemes))} URL, e.g. {example}")
+        return url
+
+    @field_validator("discord_shard_ids", mode="before")
+    @classmethod
+    def _shard_ids(cls, value: object) -> object:
+        """Text from the environment: 0,1,2 or 0-3 or 0-3,8."""
+        if not isinstance(value, str):
+            return value
+        ids: set[int] = set()
+        for part in value.replace(" ", "").split(","):
+            if not part:
+                continue
+            first, dash, last = part.partition("-")
+            if not first.isdigit() or (dash and not last.isdigit()):
+                raise ValueError("list shard numbers like 0,1,2 or ranges like 0-3")
+            span = range(int(first), int(last if dash else first) + 1)
+            if not span:
+                raise ValueError(f"empty shard range {part!r}")
+            ids.update(span)
+        return tuple(sorted(ids))
+
+    @model_validator(mode="after")
+    def _discord_shards(self) -> Settings:
+        ids, count = self.discord_shard_ids, self.discord_shard_count
+        if ids and count is None:
+            raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the total shard count)")
+        if ids and count is not None and max(ids) >= count:
+            raise ValueError(f"DISCORD_SHARD_IDS must be below DISCORD_SHARD_COUNT ({count})")
+        return self

@@ -1,0 +1,528 @@
+"""A wire-level fake of the Telegram Bot API for tests: an aiohttp server on 127.0.0.1 at a
+random port, speaking the real protocol (`POST /bot<TOKEN>/<method>`, form or multipart
+bodies, `{"ok": ..., "result": ...}` answers), so the real python-telegram-bot Application
+runs against it unchanged.
+
+It implements what the coach's bot calls — getMe, deleteWebhook, setWebhook, a long-polling
+getUpdates (holds up to `timeout` seconds, drops updates below `offset`), setMyCommands,
+sendMessage, sendPhoto, sendDocument, editMessageText, editMessageReplyMarkup,
+answerCallbackQuery, getChatMember — records every call, and can be told to fail the next
+calls of a method (429 with retry_after, 403 blocked, 400, 502).
+
+    async with FakeTelegram() as tg:
+        ...  # point the bot at tg.url
+        tg.push(tg.text(42, "/start"))
+        [call] = await tg.wait_for("sendMessage")
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "123:TEST"
+BOT_USERNAME = "DomsCoachBot"
+
+# Form fields PTB sends as JSON strings.
+JSON_FIELDS = frozenset(
+    {
+        "reply_markup",
+        "commands",
+        "scope",
+        "allowed_updates",
+        "link_preview_options",
+        "reply_parameters",
+        "entities",
+        "caption_entities",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    filename: str
+    data: bytes
+    content_type: str
+
+
+@dataclass(slots=True)
+class Call:
+    """One request the bot made, and how the fake answered it."""
+
+    method: str
+    params: dict[str, Any]
+    files: dict[str, Upload]
+    status: int
+    at: float
+    result: Any = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return None if value is None else int(value)
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text") or self.params.get("caption") or "")
+
+    @property
+    def buttons(self) -> list[list[tuple[str, str]]]:
+        """The inline keyboard as rows of (label, callback_data)."""
+        markup = self.params.get("reply_markup") or {}
+        return [
+            [(b["text"], b.get("callback_data", "")) for b in row]
+            for row in markup.get("inline_keyboard", [])
+        ]
+
+    @property
+    def labels(self) -> list[str]:
+        return [label for row in self.buttons for label, _ in row]
+
+
+@dataclass(slots=True)
+class Failure:
+    method: str
+    status: int
+    description: str
+    retry_after: int | None
+    chat_id: int | None
+    remaining: int
+
+
+@dataclass(slots=True)
+class _Pending:
+    update: dict[str, Any]
+    redeliver: bool = False
+
+
+@dataclass(slots=True)
+class FakeTelegram:
+    token: str = TOKEN
+    username: str = BOT_USERNAME
+    host: str = "127.0.0.1"
+    calls: list[Call] = field(default_factory=list)
+    # (chat_id, message_id) → the message as the bot last left it
+    messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    # (chat_id, user_id) pairs getChatMember reports as administrators
+    admins: set[tuple[int, int]] = field(default_factory=set)
+    chats: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # update_ids in the order getUpdates handed them out (a redelivery shows up twice)
+    delivered: list[int] = field(default_factory=list)
+    port: int = 0
+    _failures: list[Failure] = field(default_factory=list)
+    _pending: list[_Pending] = field(default_factory=list)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
+    _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _new_updates: asyncio.Event = field(default_factory=asyncio.Event)
+    _activity: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _closing: bool = False
+    _runner: web.AppRunner | None = None
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    async def start(self) -> FakeTelegram:
+        app = web.Application()
+        app.router.add_route("*", "/{bot_token}/{method}", self._dispatch)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, 0)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+        return self
+
+    async def close(self) -> None:
+        self._closing = True
+        self._new_updates.set()  # release a pending long poll
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> FakeTelegram:
+        return await self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @property
+    def url(self) -> str:
+        """The server root, as TELEGRAM_API_BASE_URL takes it."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def bot_id(self) -> int:
+        return int(self.token.split(":", 1)[0])
+
+    # -- what tests do ---------------------------------------------------------------
+
+    def push(self, *updates: dict[str, Any], redeliver: bool = False) -> list[dict[str, Any]]:
+        """Queue updates for getUpdates (an update_id is assigned when missing).
+        `redeliver=True` hands them out even below the confirmed offset, as Telegram does
+        when a confirmation was lost."""
+        for update in updates:
+            update.setdefault("update_id", next(self._ids))
+            self._pending.append(_Pending(update, redeliver))
+        self._new_updates.set()
+        return list(updates)
+
+    def fail(
+        self,
+        method: str,
+        status: int,
+        description: str,
+        *,
+        retry_after: int | None = None,
+        chat_id: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next `times` calls of `method` (to `chat_id`, if given) with an error."""
+        self._failures.append(Failure(method, status, description, retry_after, chat_id, times))
+
+    def mark(self) -> int:
+        """A position in the call log, for `wait_for(since=...)`."""
+        return len(self.calls)
+
+    def sent(self, method: str | tuple[str, ...] | None = None, *, since: int = 0) -> list[Call]:
+        """Successful calls (of `method`, or of any of several) after `since`."""
+        wanted = (method,) if isinstance(method, str) else method
+        return [c for c in self.calls[since:] if c.ok and (wanted is None or c.method in wanted)]
+
+    async def wait_for(
+        self,
+        method: str | tuple[str, ...],
+        *,
+        since: int = 0,
+        count: int = 1,
+        where: Callable[[Call], bool] | None = None,
+        within: float = 5.0,
+    ) -> list[Call]:
+        """Wait until the bot has made `count` successful `method` calls after `since`."""
+
+        def found() -> list[Call]:
+            return [c for c in self.sent(method, since=since) if where is None or where(c)]
+
+        try:
+            async with asyncio.timeout(within), self._activity:
+                await self._activity.wait_for(lambda: len(found()) >= count)
+        except TimeoutError:
+            seen = [(c.method, c.status, c.text[:60]) for c in self.calls[since:]]
+            raise AssertionError(
+                f"no {count} x {method} within {within} s; calls since: {seen}"
+            ) from None
+        return found()[:count]
+
+    # -- building updates ------------------------------------------------------------
+
+    def user(self, user_id: int, first_name: str = "") -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": first_name or f"User{user_id}"}
+
+    def private_chat(self, user_id: int, first_name: str = "") -> dict[str, Any]:
+        chat = {"id": user_id, "type": "private", "first_name": first_name or f"User{user_id}"}
+        self.chats[user_id] = chat
+        return chat
+
+    def group_chat(self, chat_id: int, title: str = "Cohort") -> dict[str, Any]:
+        chat = {"id": chat_id, "type": "supergroup", "title": title}
+        self.chats[chat_id] = chat
+        return chat
+
+    def text(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        group: int | None = None,
+        first_name: str = "",
+        reply_to: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """An update carrying a text message from `user_id`, privately or in `group`."""
+        chat = self.group_chat(group) if group else self.private_chat(user_id, first_name)
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self.user(user_id, first_name),
+            "text": text,
+        }
+        if text.startswith("/"):
+            length = len(text.split()[0].encode("utf-16-le")) // 2
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        return {"message": message}
+
+    def press(
+        self, user_id: int, message: dict[str, Any], label: str, *, first_name: str = ""
+    ) -> dict[str, Any]:
+        """An update pressing the button labelled `label` (or starting with it) on one of
+        the bot's messages, as that message currently is."""
+        current = self.messages.get((message["chat"]["id"], message["message_id"]), message)
+        rows = (current.get("reply_markup") or {}).get("inline_keyboard", [])
+        buttons = [b for row in rows for b in row]
+        chosen = next((b for b in buttons if b["text"] == label), None) or next(
+            (b for b in buttons if b["text"].startswith(label)), None
+        )
+        if chosen is None:
+            raise AssertionError(f"no button {label!r} in {[b['text'] for b in buttons]}")
+        return self.press_data(user_id, current, chosen["callback_data"], first_name=first_name)
+
+    def press_data(
+        self, user_id: int, message: dict[str, Any], data: str, *, first_name: str = ""
+    ) -> dict[str, Any]:
+        return {
+            "callback_query": {
+                "id": str(next(self._ids)),
+                "from": self.user(user_id, first_name),
+                "chat_instance": str(message["chat"]["id"]),
+                "data": data,
+                "message": message,
+            }
+        }
+
+    def message_of(self, call: Call) -> dict[str, Any]:
+        """The message a send/edit call produced, as it is now."""
+        result: dict[str, Any] = call.result
+        return self.messages[(result["chat"]["id"], result["message_id"])]
+
+    # -- the server ------------------------------------------------------------------
+
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        method = request.match_info["method"]
+        if request.match_info["bot_token"] != f"bot{self.token}":
+            return _error(401, "Unauthorized")
+        params, files = await _read(request)
+        failure = self._failure_for(method, params)
+        if failure is not None:
+            answer = {"ok": False, "error_code": failure.status, "description": failure.description}
+            if failure.retry_after is not None:
+                answer["parameters"] = {"retry_after": failure.retry_after}
+            await self._record(Call(method, params, files, failure.status, _now()))
+            return web.json_response(answer, status=failure.status)
+        handler = getattr(self, f"_m_{method}", None)
+        if handler is None:
+            await self._record(Call(method, params, files, 404, _now()))
+            return _error(404, "Not Found")
+        try:
+            result = await handler(params, files)
+        except _ApiError as exc:
+            await self._record(Call(method, params, files, exc.status, _now()))
+            return _error(exc.status, exc.description)
+        await self._record(Call(method, params, files, 200, _now(), result))
+        return web.json_response({"ok": True, "result": result})
+
+    def _failure_for(self, method: str, params: dict[str, Any]) -> Failure | None:
+        for failure in self._failures:
+            if failure.method != method or failure.remaining <= 0:
+                continue
+            if failure.chat_id is not None and str(params.get("chat_id")) != str(failure.chat_id):
+                continue
+            failure.remaining -= 1
+            return failure
+        return None
+
+    async def _record(self, call: Call) -> None:
+        self.calls.append(call)
+        async with self._activity:
+            self._activity.notify_all()
+
+    def bot_user(self) -> dict[str, Any]:
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": "DOMS Coach",
+            "username": self.username,
+        }
+
+    def _chat(self, chat_id: Any) -> dict[str, Any]:
+        key = int(chat_id)
+        if key not in self.chats:
+            return {"id": key, "type": "private" if key > 0 else "supergroup", "first_name": "U"}
+        return self.chats[key]
+
+    def _new_message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self._chat(params["chat_id"]),
+            "from": self.bot_user(),
+            **content,
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        if params.get("message_thread_id"):
+            message["message_thread_id"] = int(params["message_thread_id"])
+        self.messages[(message["chat"]["id"], message["message_id"])] = message
+        return message
+
+    async def _m_getMe(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
+        return {**self.bot_user(), "can_join_groups": True, "can_read_all_group_messages": False}
+
+    async def _m_deleteWebhook(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
+        return True
+
+    async def _m_setWebhook(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
+        return True
+
+    async def _m_setMyCommands(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
+        return True
+
+    async def _m_answerCallbackQuery(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
+        return True
+
+    async def _m_getUpdates(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
+        offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)
+        timeout = float(params.get("timeout") or 0)
+
+        def ready() -> list[_Pending]:
+            self._pending = [
+                p for p in self._pending if p.redeliver or p.update["update_id"] >= offset
+            ]
+            return self._pending
+
+        deadline = _now() + timeout
+        while not ready() and not self._closing and _now() < deadline:
+            self._new_updates.clear()
+            try:
+                async with asyncio.timeout(deadline - _now()):
+                    await self._new_updates.wait()
+            except TimeoutError:
+                break
+        batch = sorted(ready(), key=lambda p: p.update["update_id"])[:limit]
+        for pending in batch:
+            pending.redeliver = False  # handed out; confirmed by the next offset
+            self.delivered.append(pending.update["update_id"])
+        return [p.update for p in batch]
+
+    async def _m_sendMessage(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
+        text = str(params.get("text") or "")
+        if not text.strip():
+            raise _ApiError(400, "Bad Request: message text is empty")
+        if len(text.encode("utf-16-le")) // 2 > 4096:
+            raise _ApiError(400, "Bad Request: message is too long")
+        return self._new_message(params, text=text)
+
+    async def _m_sendPhoto(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
+        upload = files.get("photo")
+        size = len(upload.data) if upload else 0
+        photo = [
+            {
+                "file_id": "photo1",
+                "file_unique_id": "p1",
+                "width": 800,
+                "height": 600,
+                "file_size": size,
+            }
+        ]
+        return self._new_message(params, photo=photo, **_caption(params))
+
+    async def _m_sendDocument(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
+        upload = files.get("document")
+        document = {
+            "file_id": "doc1",
+            "file_unique_id": "d1",
+            "file_name": upload.filename if upload else "file",
+            "file_size": len(upload.data) if upload else 0,
+        }
+        return self._new_message(params, document=document, **_caption(params))
+
+    def _stored(self, params: dict[str, Any]) -> dict[str, Any]:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if key not in self.messages:
+            raise _ApiError(400, "Bad Request: message to edit not found")
+        return self.messages[key]
+
+    async def _m_editMessageText(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
+        message = self._stored(params)
+        markup = params.get("reply_markup") or None
+        if message.get("text") == params.get("text") and message.get("reply_markup") == markup:
+            raise _ApiError(400, "Bad Request: message is not modified")
+        message["text"] = params["text"]
+        message["edit_date"] = int(time.time())
+        _set_markup(message, markup)
+        return message
+
+    async def _m_editMessageReplyMarkup(
+        self, params: dict[str, Any], files: dict[str, Upload]
+    ) -> Any:
+        message = self._stored(params)
+        _set_markup(message, params.get("reply_markup") or None)
+        message["edit_date"] = int(time.time())
+        return message
+
+    async def _m_getChatMember(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        user = self.user(user_id)
+        if (chat_id, user_id) not in self.admins:
+            return {"status": "member", "user": user}
+        rights = (
+            "can_be_edited is_anonymous can_manage_chat can_delete_messages "
+            "can_manage_video_chats can_restrict_members can_promote_members can_change_info "
+            "can_invite_users can_post_stories can_edit_stories can_delete_stories"
+        ).split()
+        return {"status": "administrator", "user": user, **dict.fromkeys(rights, False)}
+
+
+class _ApiError(Exception):
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+def _now() -> float:
+    return asyncio.get_running_loop().time()
+
+
+def _error(status: int, description: str) -> web.Response:
+    return web.json_response(
+        {"ok": False, "error_code": status, "description": description}, status=status
+    )
+
+
+def _caption(params: dict[str, Any]) -> dict[str, Any]:
+    return {"caption": params["caption"]} if params.get("caption") else {}
+
+
+def _set_markup(message: dict[str, Any], markup: Any) -> None:
+    if markup and markup.get("inline_keyboard"):
+        message["reply_markup"] = markup
+    else:
+        message.pop("reply_markup", None)
+
+
+async def _read(request: web.Request) -> tuple[dict[str, Any], dict[str, Upload]]:
+    params: dict[str, Any] = {}
+    files: dict[str, Upload] = {}
+    if request.content_type == "application/json":
+        body = await request.json()
+        return (body if isinstance(body, dict) else {}), files
+    form = await request.post()
+    for key, value in form.items():
+        if isinstance(value, web.FileField):
+            data = value.file.read()
+            files[key] = Upload(value.filename, data, value.content_type)
+            continue
+        if key in JSON_FIELDS and isinstance(value, str):
+            try:
+                params[key] = json.loads(value)
+                continue
+            except ValueError:
+                pass
+        params[key] = value
+    return params, files
