@@ -22,6 +22,7 @@ from typing import Any
 from core.coach import Coach, Command
 from core.events import Button, Reply, rows
 from core.program import format_day, program_for
+from core.reminders import WORKOUT, Setting, save_reminder, user_reminders
 from core.turn import Replies, Turn
 from core.users import set_user_fields
 
@@ -249,6 +250,18 @@ async def show_or_set_up(turn: Turn) -> Replies:
 
 async def save_days(turn: Turn, days: list[int]) -> Replies:
     await set_user_fields(turn.conn, turn.user, training_days=days)
+    workout = (await user_reminders(turn.conn, turn.user.id)).get(WORKOUT)
+    if workout is not None:  # workout reminders follow the training days
+        await save_reminder(
+            turn.conn,
+            user_id=turn.user.id,
+            platform=turn.event.chat.platform,
+            chat_id=turn.event.sender.user_id,
+            setting=Setting(WORKOUT, workout.at, frozenset(days)),
+            timezone=turn.tz.key,
+            active=not (turn.user.paused or turn.user.unreachable),
+            now=turn.now,
+        )
     if turn.user.program_start is None:
         return [
             Reply(f"Training days saved: {days_text(days)}."),

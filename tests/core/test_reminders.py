@@ -260,3 +260,14 @@ async def test_outbox_waits_out_429_and_stops_writing_to_blocked_users(
     blocked = chat_as("blocked")
     await blocked.say("/help")
     assert "couldn't reach you" in blocked.text and "/resume" in blocked.text
+
+
+async def test_changing_program_days_moves_the_workout_reminder(
+    coach: Coach, chat_as: Callable[..., Chat]
+) -> None:
+    chat = chat_as("mover2")
+    chat.when = MONDAY
+    await chat.say("/remind workout mon wed fri 18:00")
+    await chat.say("/program days tue thu")
+    await chat.say("/remind")
+    assert "Workout days: Tue Thu at 18:00" in chat.text
