@@ -10,16 +10,18 @@ import os
 import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from core.coach import Coach
 from core.db import Database
 from core.events import ChatRef, Event, Reply, Sender
+from core.schema import checkins, users, utcnow
 
 PG_SERVER = os.environ.get("COACH_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 # Each pytest session works in a database of its own on that server, so two runs at
@@ -156,3 +158,27 @@ class Chat:
 @pytest.fixture
 def chat_as(coach: Coach) -> Callable[..., Chat]:
     return lambda user="u1", **kw: Chat(coach, user, **kw)
+
+
+async def user_id(coach: Coach, name: str = "u1") -> int:
+    """The stored id of a test user (created by their first message)."""
+    async with coach.db.transaction() as conn:
+        found = await conn.scalar(select(users.c.id).where(users.c.platform_user_id == name))
+    assert found is not None
+    return int(found)
+
+
+async def add_past(coach: Coach, name: str, days_ago: int, levels: dict[str, int]) -> None:
+    """A check-in stored as if made `days_ago` days before the test chat's day."""
+    uid = await user_id(coach, name)
+    now = utcnow()
+    async with coach.db.transaction() as conn:
+        await conn.execute(
+            insert(checkins).values(
+                user_id=uid,
+                day=NOON.date() - timedelta(days=days_ago),
+                levels=levels,
+                created_at=now,
+                updated_at=now,
+            )
+        )

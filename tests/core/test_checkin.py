@@ -6,21 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from core.coach import Coach
 from core.db import Database
-from core.schema import checkins, users, utcnow
-from tests.conftest import NOON, Chat, build_coach
+from core.schema import checkins, users
+from tests.conftest import NOON, Chat, add_past, build_coach, user_id
 
 TODAY = NOON.date()  # the test chat's local day (UTC)
-
-
-async def user_id(coach: Coach, name: str = "u1") -> int:
-    async with coach.db.transaction() as conn:
-        found = await conn.scalar(select(users.c.id).where(users.c.platform_user_id == name))
-    assert found is not None
-    return int(found)
 
 
 async def stored(coach: Coach, name: str = "u1") -> dict[date, dict[str, int]]:
@@ -28,21 +21,6 @@ async def stored(coach: Coach, name: str = "u1") -> dict[date, dict[str, int]]:
     async with coach.db.transaction() as conn:
         rows = await conn.execute(select(checkins).where(checkins.c.user_id == uid))
         return {row.day: dict(row.levels) for row in rows}
-
-
-async def add_past(coach: Coach, name: str, days_ago: int, levels: dict[str, int]) -> None:
-    uid = await user_id(coach, name)
-    now = utcnow()
-    async with coach.db.transaction() as conn:
-        await conn.execute(
-            insert(checkins).values(
-                user_id=uid,
-                day=TODAY - timedelta(days=days_ago),
-                levels=levels,
-                created_at=now,
-                updated_at=now,
-            )
-        )
 
 
 async def test_guided_checkin_by_buttons_to_the_end(

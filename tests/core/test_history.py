@@ -16,32 +16,10 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from core.coach import Coach
-from core.schema import checkins, pain_reports, readiness_checks, users, utcnow
-from tests.conftest import NOON, Chat
+from core.schema import pain_reports, readiness_checks, users, utcnow
+from tests.conftest import NOON, Chat, add_past, user_id
 
 TODAY = NOON.date()
-
-
-async def user_id(coach: Coach, name: str = "u1") -> int:
-    async with coach.db.transaction() as conn:
-        found = await conn.scalar(select(users.c.id).where(users.c.platform_user_id == name))
-    assert found is not None
-    return int(found)
-
-
-async def add_past(coach: Coach, name: str, days_ago: int, levels: dict[str, int]) -> None:
-    uid = await user_id(coach, name)
-    now = utcnow()
-    async with coach.db.transaction() as conn:
-        await conn.execute(
-            insert(checkins).values(
-                user_id=uid,
-                day=TODAY - timedelta(days=days_ago),
-                levels=levels,
-                created_at=now,
-                updated_at=now,
-            )
-        )
 
 
 async def test_history_and_chart_have_a_friendly_empty_state(chat_as: Callable[..., Chat]) -> None:
