@@ -3,11 +3,15 @@ that the coach is not sure and offer the closest topics."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core.coach import Coach, Command
 from core.events import Button, Reply, rows
 from core.faq.knowledge import RED_FLAGS, Entry, knowledge
-from core.faq.matcher import Matcher
 from core.turn import Replies, Turn
+
+if TYPE_CHECKING:
+    from core.faq.matcher import Matcher
 
 NOT_SURE = (
     "I'm not sure I can answer that well — I stick to what I know about muscle soreness, "
@@ -23,6 +27,8 @@ class Faq:
     def matcher(self) -> Matcher:
         # Built on first question, not at start-up: keeps `coach chat` quick to open.
         if self._matcher is None:
+            from core.faq.matcher import Matcher
+
             self._matcher = Matcher(knowledge())
         return self._matcher
 
