@@ -14,6 +14,7 @@ from bot.settings import Settings
 from core.basics import Basics
 from core.checkin import Checkin
 from core.coach import Coach, Feature
+from core.cohorts import Cohorts
 from core.db import Database
 from core.delivery import Platform
 from core.faq.feature import Faq
@@ -30,7 +31,17 @@ log = logging.getLogger(__name__)
 
 
 def features() -> list[Feature]:
-    return [Basics(), Faq(), Checkin(), Ready(), Pain(), Program(), History(), Remind()]
+    return [
+        Basics(),
+        Faq(),
+        Checkin(),
+        Ready(),
+        Pain(),
+        Program(),
+        History(),
+        Remind(),
+        Cohorts(),
+    ]
 
 
 async def open_coach(database_url: str, default_tz: str) -> Coach:

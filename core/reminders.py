@@ -103,9 +103,13 @@ async def tick(
     """Claim every reminder due at `now`, queue its message, schedule its next time."""
     now = now or utcnow()
     async with db.transaction() as conn:
+        # Cohorts build on this module (their members' reminders), hence the late import.
+        from core.cohorts import queue_cohort_posts
+
+        group_posts = await queue_cohort_posts(conn, now, grace=grace)
         claimed = await _claim(conn, now)
         if not claimed:
-            return TickResult(0, 0, 0)
+            return TickResult(0, group_posts, 0)
         checked = await _checked_in(conn, claimed)
         messages: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
@@ -158,7 +162,7 @@ async def tick(
             await conn.execute(
                 update(users).where(users.c.id.in_(back_users)).values(away_until=None)
             )
-    return TickResult(len(claimed), len(messages), late)
+    return TickResult(len(claimed), len(messages) + group_posts, late)
 
 
 async def _write(

@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 
 metadata = MetaData()
 
@@ -171,6 +171,40 @@ outbox = Table(
     Index("ix_outbox_pending", "sent_at", "not_before"),
 )
 
+# A cohort: people starting one program together in one group chat. The program's first day,
+# its training weekdays (0 = Monday) and the reminder time are the cohort's, in its zone.
+cohorts = Table(
+    "cohorts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(16), nullable=False),
+    Column("chat_id", String(64), nullable=False),
+    Column("start", Date, nullable=False),
+    Column("days", JSON, nullable=False),
+    Column("at", String(5), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("active", Boolean, nullable=False, server_default="1"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("platform", "chat_id", name="uq_cohorts_platform_chat"),
+)
+
+cohort_members = Table(
+    "cohort_members",
+    metadata,
+    Column("cohort_id", Integer, ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("joined_at", DateTime(timezone=True), nullable=False),
+    Index("ix_cohort_members_user", "user_id"),
+)
+
 # Every table holding a user's data, for /export and /forget (a test checks the list
 # is complete against the metadata).
-USER_TABLES = (checkins, readiness_checks, pain_reports, reminders, outbox, conversations)
+USER_TABLES = (
+    checkins,
+    readiness_checks,
+    pain_reports,
+    reminders,
+    outbox,
+    cohort_members,
+    conversations,
+)
