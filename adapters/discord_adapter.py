@@ -22,7 +22,8 @@ Translation only — the coach decides everything:
   discord.py waits out short per-route 429s itself; a longer one, a 5xx or a network
   fault raises `RetryLater`; a user whose DMs are closed (403, code 50007), a missing
   channel or a channel the bot may not post in raises `Unreachable` after calling
-  `on_unreachable(chat)`.
+  `on_unreachable(chat)`. Being removed from a server, or a channel being deleted, is
+  reported the same way for each channel, so the coach can end cohorts there.
 """
 
 from __future__ import annotations
@@ -290,6 +291,14 @@ class CoachClient(discord.AutoShardedClient):
         log.info(
             "synced %d slash commands%s", len(synced), f" to guild {guild_id}" if guild_id else ""
         )
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Kicked from a server (or the server is gone): cohorts in its channels end."""
+        for channel in guild.channels:
+            await self.adapter.chat_gone(channel.id)
+
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        await self.adapter.chat_gone(channel.id)
 
     async def launch_shards(self) -> None:
         # discord.py connects to the URL from GET /gateway/bot unless the shard count is
@@ -581,6 +590,9 @@ class DiscordAdapter:
             raise
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise RetryLater(5.0, f"network: {type(exc).__name__}") from exc
+
+    async def chat_gone(self, channel_id: int) -> None:
+        await self._unreachable(ChatRef(PLATFORM, str(channel_id), is_group=True))
 
     async def _unreachable(self, chat: ChatRef) -> None:
         if self.on_unreachable is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import signal
 from contextlib import AsyncExitStack
@@ -23,6 +24,7 @@ from core.housekeeping import prune_processed_updates
 from core.outbox import Outbox
 from core.pain import Pain
 from core.program_feature import Program
+from core.reachability import chat_unreachable
 from core.ready import Ready
 from core.remind import Remind
 from core.reminders import tick
@@ -72,6 +74,8 @@ async def run(settings: Settings, *, user_id: str) -> None:
     async with AsyncExitStack() as stack:
         stack.push_async_callback(coach.db.close)
         platforms: dict[str, Platform] = {}
+        # Blocked by a user, or removed from a group: the same answer from every sender.
+        gone = functools.partial(chat_unreachable, coach.db)
         # Platform adapters start here, each pushing its own shutdown onto `stack`.
         if settings.telegram_token is not None:
             from adapters.telegram import TelegramAdapter, TelegramConfig
@@ -88,6 +92,7 @@ async def run(settings: Settings, *, user_id: str) -> None:
                 ),
                 handle=coach.handle,
                 commands=coach.commands.values(),
+                on_unreachable=gone,
             )
             await telegram.start()
             stack.push_async_callback(telegram.stop)
@@ -106,6 +111,7 @@ async def run(settings: Settings, *, user_id: str) -> None:
                     shard_ids=settings.discord_shard_ids or None,
                     shard_count=settings.discord_shard_count,
                 ),
+                on_unreachable=gone,
             )
             await discord_bot.start()
             stack.push_async_callback(discord_bot.stop)
@@ -117,7 +123,7 @@ async def run(settings: Settings, *, user_id: str) -> None:
             platforms[console.name] = console
             console_task = asyncio.create_task(console.run())
             console_task.add_done_callback(lambda _: stop.set())
-        outbox = Outbox(coach.db, platforms)
+        outbox = Outbox(coach.db, platforms, on_unreachable=gone)
         scheduler = start_scheduler(coach.db, settings)
         stack.callback(scheduler.shutdown, wait=False)
         sender = asyncio.create_task(outbox.run(stop))

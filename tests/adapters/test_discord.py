@@ -26,8 +26,9 @@ from core.db import Database
 from core.delivery import RetryLater
 from core.events import Attachment, Button, ChatRef, Event, Reply, rows
 from core.outbox import Outbox
+from core.reachability import chat_unreachable
 from core.reminders import tick
-from core.schema import as_utc, checkins, outbox, reminders, users
+from core.schema import as_utc, checkins, cohort_members, cohorts, outbox, reminders, users
 from core.turn import Turn
 from tests.conftest import build_coach
 from tests.fakes.discord_api import FakeDiscord, Message, User
@@ -101,6 +102,7 @@ async def start_bot(
     unreachable: list[ChatRef] = []
 
     async def on_unreachable(chat: ChatRef) -> None:
+        await chat_unreachable(coach.db, chat)  # as `coach run` wires it
         unreachable.append(chat)
 
     adapter = DiscordAdapter(
@@ -398,7 +400,7 @@ async def test_group_level_replies_post_in_the_channel_and_private_ones_stay_hid
             Reply("Yours: 2", private=True),
         ]
 
-    # A stand-in for the cohort feature (being written): a command for groups only.
+    # A scripted group-only command, so the routing is checked apart from the cohort feature.
     coach.command(
         Command("summary", "Today's cohort summary", summary, in_groups=True, in_private=False)
     )
@@ -422,6 +424,49 @@ async def test_group_level_replies_post_in_the_channel_and_private_ones_stay_hid
         assert fake.channel(fake.channel_id)[-1].content == "Leg day!"
     finally:
         await bot.adapter.stop()
+
+
+async def test_a_cohort_in_a_channel_keeps_everyones_answers_private(bot: Bot) -> None:
+    fake = bot.fake
+
+    async def count(table: Any) -> int:
+        async with bot.coach.db.transaction() as conn:
+            return len((await conn.execute(select(table))).all())
+
+    ann, bo, cy = fake.user("Ann", admin=True), fake.user("Bo"), fake.user("Cy")
+    start = "start 2026-11-23 mon,wed,fri 18:00 UTC"
+    [refused] = await bot.slash(bo, "cohort", start, guild=True)
+    assert "Only this chat's admins" in refused.content and await count(cohorts) == 0
+    [started] = await bot.slash(ann, "cohort", start, guild=True)
+    assert "Cohort started" in started.content and not started.ephemeral
+
+    for person in (ann, bo, cy):
+        welcome, details = await bot.slash(person, "join", guild=True)
+        assert f"Welcome to the cohort, {person.name}" in welcome.content
+        assert not welcome.ephemeral and "Week" not in welcome.content
+        assert details.ephemeral and "follows the cohort's plan: Week" in details.content
+    for person, level in ((ann, 1), (bo, 3), (cy, 2)):
+        await bot.slash(person, "checkin", f"chest {level}")
+
+    [summary] = await bot.slash(bo, "summary", guild=True)
+    assert not summary.ephemeral
+    assert "3 of 3 checked in" in summary.content and "chest 2.0" in summary.content
+    for private in ("Ann", "Bo", "Cy", "chest 1", "chest 3 "):
+        assert private not in summary.content
+
+    reported = asyncio.Event()
+    report = bot.adapter.on_unreachable
+    assert report is not None
+
+    async def and_note(chat: ChatRef) -> None:
+        await report(chat)
+        reported.set()
+
+    bot.adapter.on_unreachable = and_note
+    await fake.remove_bot()
+    await asyncio.wait_for(reported.wait(), 5)
+    assert bot.unreachable == [ChatRef("discord", str(fake.channel_id), is_group=True)]
+    assert await count(cohorts) == 0 and await count(cohort_members) == 0
 
 
 async def test_a_deferred_public_answer_never_shows_a_private_part_to_the_channel(

@@ -12,6 +12,7 @@ from core.coach import Coach
 from core.cohorts import MIN_SHARED, cohort_summary, remove_cohort_for_chat, summary_text
 from core.events import ChatRef
 from core.outbox import decode_reply
+from core.reachability import chat_unreachable
 from core.reminders import tick
 from core.schema import cohort_members, cohorts, outbox, readiness_checks, users, utcnow
 from tests.conftest import NOON, Chat, add_past, user_id
@@ -212,6 +213,41 @@ async def test_removing_the_bot_removes_the_cohort(
     other = in_group(chat_as, "bob", "-200")
     await other.say("/cohort")
     assert "1 member." in other.text
+
+
+async def test_the_private_deep_link_completes_a_join_and_refuses_a_dead_one(
+    chat_as: Callable[..., Chat], coach: Coach
+) -> None:
+    await in_group(chat_as, "ann", "-100", admin=True).say(START)
+    member = in_group(chat_as, "bob", "-100")
+    await member.say("/join")
+    link = member.last[1].link
+    assert link.startswith("join-")
+
+    private = chat_as("bob")
+    await private.say(f"/start {link}")
+    assert "follows the cohort's plan" in private.text and "Week 2" in private.text
+    for dead in ("join-999", "join-abc", "join-"):
+        await private.say(f"/start {dead}")
+        assert "out of date" in private.text
+    await private.say("/start nothing-like-this")
+    assert "/help" in private.text or "Check in" in str(private.last)
+
+
+async def test_a_chat_gone_ends_its_cohort_and_pauses_only_users_with_reminders(
+    chat_as: Callable[..., Chat], coach: Coach
+) -> None:
+    await in_group(chat_as, "ann", "-100", admin=True).say(START)
+    await chat_as("bob").say("/remind checkin 07:30")
+    await chat_as("cid").say("/start")
+    await chat_unreachable(coach.db, ChatRef("test", "-100", is_group=True))
+    await chat_unreachable(coach.db, ChatRef("test", "bob"))
+    await chat_unreachable(coach.db, ChatRef("test", "cid"))
+    async with coach.db.transaction() as conn:
+        assert (await conn.execute(select(cohorts))).first() is None
+        result = await conn.execute(select(users.c.platform_user_id, users.c.unreachable))
+        flags = {row.platform_user_id: row.unreachable for row in result}
+    assert flags["bob"] is True and flags["cid"] is False
 
 
 async def test_an_admin_stops_the_cohort(chat_as: Callable[..., Chat]) -> None:

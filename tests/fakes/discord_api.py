@@ -238,6 +238,11 @@ class FakeDiscord:
 
     # -- gateway ------------------------------------------------------------------------
 
+    async def remove_bot(self) -> None:
+        """The guild kicks the bot: GUILD_DELETE (without `unavailable`) to its shard."""
+        shard = (self.guild_id >> 22) % self._shard_count
+        await self._dispatch(self._sockets[shard], "GUILD_DELETE", {"id": str(self.guild_id)})
+
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
