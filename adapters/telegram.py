@@ -104,6 +104,11 @@ PRIVATE_NOTE = (
     "{name}, I have an answer for you that I only share in a private chat. Open a chat "
     "with me (@{bot}), press Start, then try again."
 )
+# When the reply can be redone from a deep link, pressing Start is all it takes.
+PRIVATE_LINK_NOTE = (
+    "{name}, the rest is for your eyes only: open https://t.me/{bot}?start={link} and "
+    "press Start to finish in our private chat."
+)
 ANONYMOUS_NOTE = (
     "I can't tell who you are while you post as the group. Turn off “Remain anonymous” in "
     "your admin rights, or message me directly."
@@ -658,8 +663,10 @@ class TelegramAdapter:
                 direct = ChatRef(PLATFORM, event.sender.user_id)
                 if await self._send_live(direct, reply) == "unreachable" and not noted:
                     noted = True
-                    note = PRIVATE_NOTE.format(
-                        name=event.sender.display_name or "Hi", bot=self.bot_username
+                    note = (PRIVATE_LINK_NOTE if reply.link else PRIVATE_NOTE).format(
+                        name=event.sender.display_name or "Hi",
+                        bot=self.bot_username,
+                        link=reply.link,
                     )
                     await self._send_live(target, Reply(note), here, quote=quote)
                     quote = False

@@ -44,6 +44,10 @@ class Basics:
         coach.button("tz", self.press_zone)
 
     async def start(self, turn: Turn, args: str) -> Replies:
+        prefix, _, arg = args.strip().partition("-")
+        follow = self.coach.links.get(prefix) if prefix else None
+        if follow is not None and not turn.event.chat.is_group:
+            return await follow(turn, arg)
         name = f", {turn.user.display_name}" if turn.user.display_name else ""
         text = WELCOME.format(name=name, tz=turn.tz.key)
         quick = rows(

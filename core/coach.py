@@ -86,6 +86,7 @@ class Coach:
         self.commands: dict[str, Command] = {}
         self.flows: dict[str, Flow] = {}
         self.buttons: dict[str, ButtonHandler] = {}
+        self.links: dict[str, ButtonHandler] = {}
         self.ask_handler: CommandHandler | None = None
 
     # -- registration ---------------------------------------------------------------
@@ -103,6 +104,11 @@ class Coach:
 
     def button(self, prefix: str, handler: ButtonHandler) -> None:
         self.buttons[prefix] = handler
+
+    def link(self, prefix: str, handler: ButtonHandler) -> None:
+        """Handle `/start <prefix>-<arg>`: what a deep link into the private chat sends
+        (see `Reply.link`)."""
+        self.links[prefix] = handler
 
     # -- handling -------------------------------------------------------------------
 

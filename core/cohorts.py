@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.coach import Coach, Command
@@ -197,17 +198,19 @@ def parse_start(args: str) -> StartArgs | str:
 
 
 async def cohort_in_chat(conn: AsyncConnection, platform: str, chat_id: str) -> Cohort | None:
-    row = (
-        await conn.execute(
-            select(cohorts).where(
-                cohorts.c.platform == platform,
-                cohorts.c.chat_id == chat_id,
-                cohorts.c.active.is_(True),
-            )
-        )
-    ).first()
-    if row is None:
-        return None
+    return await _active_cohort(conn, cohorts.c.platform == platform, cohorts.c.chat_id == chat_id)
+
+
+async def cohort_by_id(conn: AsyncConnection, cohort_id: int) -> Cohort | None:
+    return await _active_cohort(conn, cohorts.c.id == cohort_id)
+
+
+async def _active_cohort(conn: AsyncConnection, *where: ColumnElement[bool]) -> Cohort | None:
+    row = (await conn.execute(select(cohorts).where(*where, cohorts.c.active.is_(True)))).first()
+    return None if row is None else _cohort(row)
+
+
+def _cohort(row: Any) -> Cohort:
     return Cohort(
         row.id, row.platform, row.chat_id, row.start, tuple(row.days), row.at, row.timezone
     )
@@ -302,10 +305,7 @@ async def queue_cohort_posts(
     after the due time queues it at most once; later ticks skip it, as personal reminders
     past their grace are skipped."""
     result = await conn.execute(select(cohorts).where(cohorts.c.active.is_(True)))
-    found = [
-        Cohort(r.id, r.platform, r.chat_id, r.start, tuple(r.days), r.at, r.timezone)
-        for r in result
-    ]
+    found = [_cohort(row) for row in result]
     messages: list[dict[str, object]] = []
     for cohort in found:
         tz = zone_or_utc(cohort.timezone)
@@ -352,6 +352,7 @@ class Cohorts:
                 )
             )
         coach.button("cohort", self.press)
+        coach.link("join", self.join_by_link)
 
     async def cohort(self, turn: Turn, args: str) -> Replies:
         verb, _, rest = args.strip().partition(" ")
@@ -417,14 +418,37 @@ class Cohorts:
         found = await cohort_in_chat(turn.conn, chat.platform, chat.chat_id)
         if found is None:
             return [Reply(NO_COHORT)]
+        name = turn.user.display_name or "there"
+        if not await self._enrol(turn, found):
+            return [Reply(f"You're already in this cohort, {name}. /leave to leave it.")]
+        details = await self._your_plan(turn, found)
+        return [
+            Reply(
+                f"Welcome to the cohort, {name}! I've sent your details privately — check "
+                "in with me in a private chat to count towards the group's picture."
+            ),
+            replace(details, private=True, link=f"join-{found.id}"),
+        ]
+
+    async def join_by_link(self, turn: Turn, arg: str) -> Replies:
+        """`/start join-<id>` in the private chat: the deep link a group `/join` offers to
+        someone the bot could not message yet (Telegram). Joining twice is harmless."""
+        found = await cohort_by_id(turn.conn, int(arg)) if arg.isdigit() else None
+        if found is None or found.platform != turn.event.chat.platform:
+            return [Reply("That cohort has ended or the link is out of date. Ask in the group.")]
+        await self._enrol(turn, found)
+        return [await self._your_plan(turn, found)]
+
+    async def _enrol(self, turn: Turn, found: Cohort) -> bool:
+        """Add the user to the cohort and move their program and workout reminders onto
+        the cohort's. False if they were in already."""
         added = await turn.conn.execute(
             insert_ignoring_duplicates(turn.conn, cohort_members).values(
                 cohort_id=found.id, user_id=turn.user.id, joined_at=utcnow()
             )
         )
-        name = turn.user.display_name or "there"
         if added.rowcount == 0:
-            return [Reply(f"You're already in this cohort, {name}. /leave to leave it.")]
+            return False
         await set_user_fields(
             turn.conn, turn.user, program_start=found.start, training_days=list(found.days)
         )
@@ -436,26 +460,27 @@ class Cohorts:
         if linked.rowcount:
             active = not (turn.user.paused or turn.user.unreachable)
             await reschedule(turn.conn, turn.user.id, turn.tz.key, active=active, now=turn.now)
+        return True
+
+    async def _your_plan(self, turn: Turn, found: Cohort) -> Reply:
+        """What joining means for this member: for their eyes only."""
         week = program_for(found.start, found.today(turn.now), found.days)
-        reminder_note = (
-            "Your workout reminders now follow the cohort's training days."
-            if linked.rowcount
-            else "Turn on workout reminders with /remind in our private chat; "
-            "they'll follow the cohort's days."
+        has_workout_reminder = await turn.conn.scalar(
+            select(reminders.c.id).where(
+                reminders.c.user_id == turn.user.id, reminders.c.kind == WORKOUT
+            )
         )
-        return [
-            Reply(
-                f"Welcome to the cohort, {name}! I've set your details privately — open a "
-                "private chat with me to check in and get your plan."
-            ),
-            Reply(
-                "You joined the cohort. Your program now follows the cohort's plan: "
-                f"{week.describe()}\n{reminder_note}\n"
-                "Your check-ins and readiness stay private; the group only sees totals "
-                "and averages.",
-                private=True,
-            ),
-        ]
+        reminder_note = (
+            "Your workout reminders follow the cohort's training days."
+            if has_workout_reminder
+            else "Turn on workout reminders with /remind here; they'll follow the cohort's days."
+        )
+        return Reply(
+            "You joined the cohort. Your program now follows the cohort's plan: "
+            f"{week.describe()}\n{reminder_note}\n"
+            "Your check-ins and readiness stay private; the group only sees totals "
+            "and averages."
+        )
 
     async def leave(self, turn: Turn, args: str) -> Replies:
         chat = turn.event.chat

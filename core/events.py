@@ -65,7 +65,9 @@ class Attachment:
 class Reply:
     """A message to send. `chat` is set for proactive messages (reminders, summaries);
     a reply to an event goes to the event's chat. `private` asks the adapter to keep
-    it out of a group's sight (ephemeral on Discord)."""
+    it out of a group's sight (ephemeral on Discord). `link` is the `/start` argument
+    that redoes a private reply in the private chat, for platforms where a bot cannot
+    write first to someone who never opened that chat (Telegram deep links)."""
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
@@ -73,6 +75,7 @@ class Reply:
     file: Attachment | None = None
     chat: ChatRef | None = None
     private: bool = False
+    link: str = ""
 
     @property
     def flat_buttons(self) -> list[Button]:

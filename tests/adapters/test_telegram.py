@@ -17,6 +17,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from sqlalchemy import func, select
 from telegram.error import InvalidToken
 
 from adapters.telegram import MenuCommand, TelegramAdapter, TelegramConfig, api_urls, split_text
@@ -24,6 +25,8 @@ from core.coach import Coach
 from core.db import Database
 from core.delivery import RetryLater, Unreachable
 from core.events import Button, ChatRef, Event, Reply, rows
+from core.reachability import chat_unreachable
+from core.schema import cohort_members, cohorts
 from core.turn import owner_tag
 from tests.conftest import build_coach
 from tests.fakes.telegram_api import BOT_USERNAME, TOKEN, Call, FakeTelegram
@@ -35,6 +38,7 @@ pytestmark = pytest.mark.filterwarnings(
 
 ALICE = 4242
 BOB = 5151
+CAROL = 6363
 GROUP = -100777
 
 
@@ -83,12 +87,21 @@ async def running(
     tg: FakeTelegram,
     handle: Callable[[Event], Awaitable[list[Reply]]],
     commands: Iterable[MenuCommand] = (),
+    gone: Database | None = None,
     **config: Any,
 ) -> AsyncIterator[Harness]:
+    """Run the adapter; chats it reports gone are collected and, with `gone`, also handed
+    to the coach's own handling, as `coach run` does."""
     unreachable = Collected()
+
+    async def on_unreachable(chat: ChatRef) -> None:
+        if gone is not None:
+            await chat_unreachable(gone, chat)
+        unreachable.append(chat)
+
     settings = TelegramConfig(TOKEN, api_base_url=tg.url, poll_timeout=10, **config)
     adapter = TelegramAdapter(
-        settings, handle=handle, commands=commands, on_unreachable=unreachable.append
+        settings, handle=handle, commands=commands, on_unreachable=on_unreachable
     )
     await adapter.start()
     try:
@@ -223,6 +236,70 @@ async def test_group_commands_need_this_bot_and_chatter_is_ignored(
     assert [e.text for e in seen] == [f"/help@{BOT_USERNAME}", "/start", "thanks!"]
     assert all(e.chat == ChatRef("telegram", str(GROUP), is_group=True) for e in seen)
     assert seen[0].update_id is not None and seen[0].sender.user_id == str(ALICE)
+
+
+async def test_a_cohort_in_a_group_keeps_everyones_answers_private(
+    tg: FakeTelegram, real_coach: Coach
+) -> None:
+    db = real_coach.db
+
+    async def count(table: Any) -> int:
+        async with db.transaction() as conn:
+            return int(await conn.scalar(select(func.count()).select_from(table)) or 0)
+
+    tg.admins.add((GROUP, ALICE))
+    start = "/cohort start 2026-11-23 mon,wed,fri 18:00 UTC"
+    async with running(tg, real_coach.handle, real_coach.commands.values(), gone=db) as bot:
+        refused = await bot.say(BOB, start, group=GROUP)
+        assert "Only this chat's admins" in refused.text and await count(cohorts) == 0
+        started = await bot.say(ALICE, start, group=GROUP)
+        assert "Cohort started" in started.text and started.chat_id == GROUP
+
+        # Bob has a private chat with the bot: his details arrive there, not in the group.
+        await bot.say(BOB, "/start")
+        mark = tg.mark()
+        tg.push(tg.text(BOB, "/join", group=GROUP))
+        said = await tg.wait_for("sendMessage", since=mark, count=2)
+        assert {c.chat_id for c in said} == {GROUP, BOB}
+        assert "your plan" not in next(c for c in said if c.chat_id == GROUP).text.lower()
+
+        # Carol never opened one: the group gets a deep link that completes the join.
+        tg.fail("sendMessage", 403, "Forbidden: bot can't initiate conversation", chat_id=CAROL)
+        mark = tg.mark()
+        tg.push(tg.text(CAROL, "/join", group=GROUP))
+        [_, note] = await tg.wait_for("sendMessage", since=mark, count=2)
+        assert note.chat_id == GROUP
+        link = f"https://t.me/{BOT_USERNAME}?start=join-"
+        assert link in note.text
+        param = note.text.split("?start=")[1].split()[0]
+        joined = await bot.say(CAROL, f"/start {param}")
+        assert joined.chat_id == CAROL and "follows the cohort's plan" in joined.text
+        await bot.say(ALICE, "/join", group=GROUP)
+        assert await count(cohort_members) == 3
+
+        for user, levels in ((ALICE, "chest 1"), (BOB, "chest 3"), (CAROL, "chest 2")):
+            await bot.say(user, f"/checkin {levels}")
+        summary = await bot.say(BOB, "/summary", group=GROUP)
+        assert "3 of 3 checked in" in summary.text and "chest 2.0" in summary.text
+        for private in ("User4242", "User5151", "User6363", "chest 1", "chest 3 "):
+            assert private not in summary.text
+
+        # Removed from the group: the cohort and its member list go.
+        mark = tg.mark()
+        tg.push(
+            {
+                "my_chat_member": {
+                    "chat": tg.group_chat(GROUP),
+                    "from": tg.user(ALICE),
+                    "date": 1_700_000_000,
+                    "old_chat_member": {"status": "member", "user": tg.bot_user()},
+                    "new_chat_member": {"status": "left", "user": tg.bot_user()},
+                }
+            }
+        )
+        await bot.unreachable.until(2)  # Carol's failed DM, then the group
+        assert bot.unreachable[-1] == ChatRef("telegram", str(GROUP), is_group=True)
+    assert await count(cohorts) == 0 and await count(cohort_members) == 0
 
 
 async def test_an_update_delivered_twice_is_answered_once(bot: Harness) -> None:
