@@ -508,6 +508,22 @@ async def test_send_maps_platform_answers_for_the_outbox(tg: FakeTelegram) -> No
     assert bot.unreachable == []  # the outbox marks users; send() only reports
 
 
+async def test_the_fakes_flood_limit_answers_429_beyond_its_rolling_second() -> None:
+    """bench/fanout.py relies on it: Telegram's global limit, as the real adapter sees it."""
+    alice = ChatRef("telegram", str(ALICE))
+    async with (
+        FakeTelegram(sends_per_second=2) as tg,
+        running(tg, Scripted(), rate_limit_retries=0) as bot,
+    ):
+        await bot.adapter.send(alice, Reply("one"))
+        await bot.adapter.send(alice, Reply("two"))
+        with pytest.raises(RetryLater) as waited:
+            await bot.adapter.send(alice, Reply("three"))
+        assert waited.value.after == 1
+        assert tg.throttled == 1
+        assert [c.text for c in tg.sent("sendMessage")] == ["one", "two"]
+
+
 async def test_webhook_mode_checks_the_secret_and_handles_each_update_once(
     tg: FakeTelegram, real_coach: Coach
 ) -> None:

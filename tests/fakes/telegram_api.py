@@ -7,7 +7,9 @@ It implements what the coach's bot calls — getMe, deleteWebhook, setWebhook, a
 getUpdates (holds up to `timeout` seconds, drops updates below `offset`), setMyCommands,
 sendMessage, sendPhoto, sendDocument, editMessageText, editMessageReplyMarkup,
 answerCallbackQuery, getChatMember — records every call, and can be told to fail the next
-calls of a method (429 with retry_after, 403 blocked, 400, 502).
+calls of a method (429 with retry_after, 403 blocked, 400, 502). With `sends_per_second`
+set it also enforces a global flood limit as Telegram does: beyond that many messages sent
+in any rolling second, a send is refused with 429 and a whole-second `retry_after`.
 
     async with FakeTelegram() as tg:
         ...  # point the bot at tg.url
@@ -20,7 +22,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -30,6 +34,9 @@ from aiohttp import web
 
 TOKEN = "123:TEST"
 BOT_USERNAME = "DomsCoachBot"
+
+# Methods that post a message, and so count against the global flood limit.
+SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
 
 # Form fields PTB sends as JSON strings.
 JSON_FIELDS = frozenset(
@@ -120,7 +127,12 @@ class FakeTelegram:
     chats: dict[int, dict[str, Any]] = field(default_factory=dict)
     # update_ids in the order getUpdates handed them out (a redelivery shows up twice)
     delivered: list[int] = field(default_factory=list)
+    # Global flood limit: at most this many sends in any rolling second (0: no limit).
+    sends_per_second: int = 0
+    # How many sends the flood limit refused with 429.
+    throttled: int = 0
     port: int = 0
+    _accepted: deque[float] = field(default_factory=deque)
     _failures: list[Failure] = field(default_factory=list)
     _pending: list[_Pending] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
@@ -313,6 +325,20 @@ class FakeTelegram:
                 answer["parameters"] = {"retry_after": failure.retry_after}
             await self._record(Call(method, params, files, failure.status, _now()))
             return web.json_response(answer, status=failure.status)
+        if method in SEND_METHODS and self.sends_per_second:
+            wait = self._flood_wait()
+            if wait:
+                self.throttled += 1
+                await self._record(Call(method, params, files, 429, _now()))
+                return web.json_response(
+                    {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": f"Too Many Requests: retry after {wait}",
+                        "parameters": {"retry_after": wait},
+                    },
+                    status=429,
+                )
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             await self._record(Call(method, params, files, 404, _now()))
@@ -334,6 +360,17 @@ class FakeTelegram:
             failure.remaining -= 1
             return failure
         return None
+
+    def _flood_wait(self) -> int:
+        """0 when a send fits the rolling second (it is counted), else the whole seconds
+        to wait, as Telegram gives them (at least 1)."""
+        now = _now()
+        while self._accepted and self._accepted[0] <= now - 1.0:
+            self._accepted.popleft()
+        if len(self._accepted) < self.sends_per_second:
+            self._accepted.append(now)
+            return 0
+        return max(1, math.ceil(self._accepted[0] + 1.0 - now))
 
     async def _record(self, call: Call) -> None:
         self.calls.append(call)
