@@ -32,6 +32,8 @@ LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 6
 # Rate-limit answers waited out in a row before the row goes back to the queue.
 MAX_WAITS = 20
+# After a 429 slowed the pace, each send wins back this much of it (messages/s).
+RECOVERY_STEP = 0.01
 
 
 def encode_reply(reply: Reply) -> dict[str, Any]:
@@ -68,15 +70,30 @@ class RateLimiter:
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
+        self.per_second = limits.per_second
         self._next_slot = 0.0
+        self._held_until = 0.0
         self._chat_next: dict[str, float] = {}
         self._group_sent: dict[str, list[float]] = {}
         self._lock = asyncio.Lock()
 
     def hold(self, seconds: float) -> None:
-        self._next_slot = max(self._next_slot, clock.monotonic() + seconds)
+        """A 429: nobody sends until it is over, and the pace drops a tenth (it creeps
+        back up with each send), so a platform stricter than our figures is met without
+        running into its limit again and again."""
+        self._held_until = max(self._held_until, clock.monotonic() + seconds)
+        self._next_slot = max(self._next_slot, self._held_until)
+        self.per_second = max(1.0, self.per_second * 0.9)
 
     async def acquire(self, chat: ChatRef) -> None:
+        while True:
+            start = await self._wait_for_slot(chat)
+            # A 429 that came in while this send waited holds it too: queue again behind
+            # the hold, evenly spaced, instead of sending into the platform's refusal.
+            if self._held_until <= start:
+                return
+
+    async def _wait_for_slot(self, chat: ChatRef) -> float:
         async with self._lock:
             now = clock.monotonic()
             start = max(now, self._next_slot, self._chat_next.get(chat.chat_id, 0.0))
@@ -85,12 +102,14 @@ class RateLimiter:
                 if len(recent) >= self.limits.group_per_minute:
                     start = max(start, recent[0] + 60)
                 self._group_sent[chat.chat_id] = [*recent, start]
-            self._next_slot = start + 1.0 / self.limits.per_second
+            self._next_slot = start + 1.0 / self.per_second
+            self.per_second = min(self.limits.per_second, self.per_second + RECOVERY_STEP)
             if self.limits.chat_gap:
                 self._chat_next[chat.chat_id] = start + self.limits.chat_gap
         delay = start - clock.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
+        return start
 
 
 @dataclass(slots=True)
