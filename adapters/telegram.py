@@ -18,7 +18,8 @@ user's private chat instead.
 Modes: long polling by default; a webhook (`webhook_url` set) for several workers behind a
 load balancer, served by a small aiohttp server that checks the secret token on every request.
 
-Failures never stop the process: 429s are waited out (PTB's `AIORateLimiter`), network errors
+Failures never stop the process: 429s are waited out (live replies here, proactive sends by
+the outbox, which holds the whole queue; PTB's `AIORateLimiter` paces), network errors
 retried with backoff, a user who blocked the bot is reported through `on_unreachable`, and a
 malformed update is logged and skipped (it would otherwise block getUpdates for good).
 """
@@ -150,7 +151,11 @@ class TelegramConfig:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8080
     poll_timeout: float = 25.0
-    rate_limit_retries: int = 3
+    # 429s retried inside PTB's AIORateLimiter. 0: a 429 comes straight back, so the
+    # outbox holds every queued send at once (retrying inside one send let the others
+    # run into the limit: 176 429s in bench/fanout.py at 25/s), and live replies wait
+    # it out in `_call`.
+    rate_limit_retries: int = 0
     concurrent_updates: int = 16
 
 
