@@ -28,6 +28,9 @@ from core.faq.matcher import Match, Matcher  # noqa: E402
 FILES = {
     "public": ROOT.parent / "shared" / "eval" / "faq_public.jsonl",
     "held-out": ROOT / "bench" / "data" / "faq_heldout.jsonl",
+    # Written later by someone who had read only the article and the key list (not the
+    # knowledge base's questions), and measured once, with no tuning after.
+    "held-out 2": ROOT / "bench" / "data" / "faq_heldout2.jsonl",
 }
 FUZZY_CUTOFF = 70
 
