@@ -2,7 +2,8 @@
 
 Method, chosen by measurement (`bench/faq.py` compares it with plain BM25 and fuzzy
 matching): words are normalised (slang, typos corrected against the knowledge base's
-own vocabulary, Snowball stems), then scored with BM25 two ways — against each
+own vocabulary — but a correctly spelt English word is never "corrected" into one of
+ours — and Snowball stems), then scored with BM25 two ways — against each
 entry as a whole (title, keywords, example questions, answer) and against each example
 question alone — and the two are blended. A question is answered only when enough of
 its words are ones the knowledge base knows and the best score clears a threshold;
@@ -12,6 +13,7 @@ wins over everything.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 
 import Stemmer
 from rapidfuzz import fuzz, process
+from spellchecker import SpellChecker, WordFrequency
 
 from core.faq.knowledge import RED_FLAGS, KnowledgeBase
 from core.triage import PainKind, classify_pain
@@ -36,6 +39,8 @@ STOPWORDS = frozenset(
     thanks thank really actually get got gets getting go going like also even many much
     good bad best better whats hows wheres thats theres lets
     lot lots thing things know want ok okay bro dude man guys yeah yes anyone someone
+    af lol lmao tbh idk ngl fr gonna wanna gotta kinda sorta literally basically
+    buddy mate friend says said told tell
     """.split()
 )
 
@@ -89,6 +94,9 @@ SLANG = {
     "growing": "growth",
     "workout": "train",
     "workouts": "train",
+    "ride": "cycling",
+    "riding": "cycling",
+    "rides": "cycling",
     "lift": "train",
     "lifting": "train",
     "gym": "train",
@@ -133,6 +141,8 @@ PHRASES = [
             "not",
         ),
         (r"\bno longer\b", "not anymore"),
+        (r"\btl ?[;:]? ?dr\b", "tldr"),
+        (r"\bcat[ /-]?(?:camel|cow)s?\b", "catcamel"),
     )
 ]
 
@@ -154,6 +164,13 @@ def words(text: str) -> list[str]:
     for word in _WORD.findall(text):
         out.extend(SLANG.get(word, word).split())
     return out
+
+
+@functools.cache
+def english() -> WordFrequency:
+    """English words (pyspellchecker's frequency list), so a correctly spelt word the
+    knowledge base never uses is left alone instead of "corrected" into one it does."""
+    return SpellChecker(language="en", distance=1).word_frequency
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,9 +253,11 @@ class Matcher:
         topical = words(" ".join(t for e in kb.entries.values() for t in (e.title, *e.keywords)))
         self.topical = frozenset(self._stems(topical)) - GENERIC
         self._known = set(self.vocabulary)
+        self._known_stems = frozenset(self._stems(self.vocabulary))
         # Words people use when they ask about these topics. Everyday words that only
         # occur in the answers ("safe", "long", "record") say little about a question.
         self._asked = frozenset(asked) - STOPWORDS
+        self._asked_stems = frozenset(self._stems(sorted(self._asked)))
         self.entries = Bm25(entry_docs)
         self.questions = Bm25(q_docs, b=0.3)
 
@@ -250,6 +269,10 @@ class Matcher:
         """The knowledge-base word a typo most likely meant ("sorenes" → "soreness")."""
         if word in self._known:
             return word
+        if word in english():
+            # Ours in another form ("stretches" for "stretching"); else a real word we
+            # never use, not a typo of one we do ("chain" is not "chin").
+            return word if _stemmer.stemWord(word) in self._known_stems else None
         if len(word) < 5 or word.isdigit():
             return None
         found = [
@@ -264,12 +287,19 @@ class Matcher:
 
     def analyse(self, text: str) -> tuple[list[str], float]:
         """Query stems, and the share of content words the knowledge base knows."""
-        content = [w for w in words(text) if w not in STOPWORDS]
+        # A number says nothing about whether a question is ours ("day 2", "20 miles").
+        content = [
+            w for w in words(text) if w not in STOPWORDS and (not w.isdigit() or w in self._known)
+        ]
         corrected = [(w, self.correct(w)) for w in content]
         fixed = [c for _, c in corrected if c is not None]
         # Full evidence that a question is about our topics: a word people use when asking
         # about them. Half: a typo of one, or a word only the answers use.
-        known = sum(1.0 if w in self._asked else 0.5 for w, c in corrected if c is not None)
+        known = sum(
+            1.0 if w in self._asked or _stemmer.stemWord(w) in self._asked_stems else 0.5
+            for w, c in corrected
+            if c is not None
+        )
         coverage = known / len(content) if content else 0.0
         return list(_stemmer.stemWords(fixed)), coverage
 

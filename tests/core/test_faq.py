@@ -64,6 +64,26 @@ def test_typos_and_slang_still_find_the_topic(question: str, key: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("word", "read_as"),
+    [
+        ("sorenes", "soreness"),  # a typo of ours is corrected
+        ("stretches", "stretches"),  # ours in another form stays, and stems to ours
+        ("chain", None),  # a real word we never use is not turned into one we do ("chin")
+        ("loser", None),
+    ],
+)
+def test_typos_are_corrected_but_real_words_are_not(word: str, read_as: str | None) -> None:
+    assert MATCHER.correct(word) == read_as
+
+
+def test_chat_filler_and_numbers_do_not_make_a_question_look_off_topic() -> None:
+    assert MATCHER.match("when is sorenes the worst, like day 1 or day 2 after?").key == (
+        "doms-basics"
+    )
+    assert MATCHER.match("tl;dr pls").key == "key-takeaways"
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "who won the world cup",
@@ -74,6 +94,8 @@ def test_typos_and_slang_still_find_the_topic(question: str, key: str) -> None:
         "",
         "🤷‍♂️🤷‍♂️",
         "asdf qwerty",
+        "what does sore loser mean",
+        "my cat keeps throwing up what do i do",
     ],
 )
 def test_off_topic_questions_are_refused_not_answered(question: str) -> None:
