@@ -31,6 +31,9 @@ FILES = {
     # Written later by someone who had read only the article and the key list (not the
     # knowledge base's questions), and measured once, with no tuning after.
     "held-out 2": ROOT / "bench" / "data" / "faq_heldout2.jsonl",
+    # The same, written after the matcher changes that held-out 2's first measurement
+    # prompted (held-out 1 and 2 have both been looked at since): the honest figure.
+    "held-out 3": ROOT / "bench" / "data" / "faq_heldout3.jsonl",
 }
 FUZZY_CUTOFF = 70
 
