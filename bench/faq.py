@@ -1,10 +1,13 @@
 """FAQ matching, measured: accuracy, facts in the answers, refusals and latency.
 
-For the public eval file and the held-out file (written before the matcher and never
-tuned on), prints per method: top-1 key accuracy on on-topic questions, the share of
-answers holding every required fact group, the off-topic refusal rate, and median/p95
-latency per question. Methods: the shipped hybrid BM25, plain BM25 over whole entries,
-and fuzzy matching (rapidfuzz) against the example questions.
+For the public eval file and three held-out files, prints per method: top-1 key accuracy
+on on-topic questions, the share of answers holding every required fact group, the
+off-topic refusal rate, and median/p95 latency per question. Held-out 1 was written
+before the matcher; held-out 2 by someone who had read only the article, measured once
+(84.0% top-1) and then used, like held-out 1, as development data; held-out 3 the same
+way, written after those changes. Methods: the shipped blend (lexical hybrid + WordLlama
+sentence vectors), the lexical hybrid alone (BM25 over entries and over example
+questions), plain BM25 over whole entries, and fuzzy matching (rapidfuzz).
 """
 
 from __future__ import annotations
@@ -112,8 +115,9 @@ class FuzzyFaq(Faq):
 def main() -> None:
     kb = knowledge()
     methods: dict[str, Faq] = {
-        "hybrid": Faq(Matcher(kb)),
-        "bm25": Faq(Matcher(kb, question_weight=0.0)),
+        "shipped": Faq(Matcher(kb)),
+        "lexical": Faq(Matcher(kb, semantic_weight=0.0)),
+        "bm25": Faq(Matcher(kb, question_weight=0.0, semantic_weight=0.0)),
         "fuzzy": FuzzyFaq(),
     }
     for method in methods.values():
@@ -124,8 +128,9 @@ def main() -> None:
         for name, faq in methods.items():
             evaluate(name, rows, faq)
     print(
-        "embedding model: not shipped — the smallest offline package (all-MiniLM-L6-v2) "
-        "is 83 MB of weights and needs PyTorch (hundreds of MB), over the 100 MB budget"
+        "embedding models: WordLlama (16 MB of weights in its wheel, numpy only) is "
+        "shipped; all-MiniLM-L6-v2 was not (83 MB of weights plus PyTorch, over the "
+        "100 MB budget)"
     )
 
 

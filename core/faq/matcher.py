@@ -154,6 +154,9 @@ _stemmer = Stemmer.Stemmer("english")
 MIN_CONFIDENCE = 0.15
 MIN_COVERAGE = 0.7
 QUESTION_WEIGHT = 0.3
+# Share of the final score from sentence vectors (the rest is BM25), set on the
+# development questions; the gates above stay lexical.
+SEMANTIC_WEIGHT = 0.35
 
 
 def words(text: str) -> list[str]:
@@ -219,15 +222,19 @@ class Matcher:
         *,
         exclude: frozenset[str] = frozenset(),
         question_weight: float = QUESTION_WEIGHT,
+        semantic_weight: float = SEMANTIC_WEIGHT,
     ) -> None:
         """`exclude` leaves out example questions (for leave-one-out measurement);
-        `question_weight` 0 is plain BM25 over whole entries (the bench compares)."""
+        `question_weight` 0 is plain BM25 over whole entries, `semantic_weight` 0 is
+        lexical only (the bench compares)."""
         self.kb = kb
         self.question_weight = question_weight
+        self.semantic_weight = semantic_weight
         self.keys = list(kb.entries)
         entry_docs: list[Counter[str]] = []
         self.q_keys: list[str] = []
         q_docs: list[Counter[str]] = []
+        q_texts: list[str] = []
         vocabulary: set[str] = set()
         asked: set[str] = set()
         self._frequency: Counter[str] = Counter()
@@ -246,6 +253,7 @@ class Matcher:
             entry_docs.append(doc)
             for q in (*questions, e.title):
                 q_docs.append(Counter(self._stems(words(q))))
+                q_texts.append(q)
                 self.q_keys.append(key)
         self.vocabulary = sorted(w for w in vocabulary if w not in STOPWORDS and len(w) > 2)
         # Topic words: what the entries are about (titles, keywords). A question with none
@@ -260,6 +268,12 @@ class Matcher:
         self._asked_stems = frozenset(self._stems(sorted(self._asked)))
         self.entries = Bm25(entry_docs)
         self.questions = Bm25(q_docs, b=0.3)
+        self._vectors = None
+        if semantic_weight:
+            from core.faq.embedding import embed
+
+            self._embed = embed
+            self._vectors = embed(q_texts)
 
     @staticmethod
     def _stems(tokens: Sequence[str]) -> list[str]:
@@ -320,13 +334,37 @@ class Matcher:
         }
         return sorted(blended.items(), key=lambda kv: -kv[1]), coverage
 
+    def similar(self, text: str) -> dict[str, float]:
+        """Per key, the cosine similarity of its closest example question."""
+        if self._vectors is None:
+            return {}
+        sims = self._vectors @ self._embed([text])[0]
+        best: dict[str, float] = {}
+        for key, sim in zip(self.q_keys, sims.tolist(), strict=True):
+            best[key] = max(best.get(key, -1.0), sim)
+        return best
+
     def match(self, text: str) -> Match:
         if classify_pain(text).kind is PainKind.RED_FLAG:
             return Match(RED_FLAGS, 1.0, (RED_FLAGS,))
         ranked, coverage = self.rank(text)
-        candidates = tuple(k for k, s in ranked[:3] if s > 0)
         query, _ = self.analyse(text)
         on_topic = any(t in self.topical for t in query)
-        if not ranked or not on_topic or coverage < MIN_COVERAGE or ranked[0][1] < MIN_CONFIDENCE:
+        answerable = (
+            bool(ranked)
+            and on_topic
+            and coverage >= MIN_COVERAGE
+            and ranked[0][1] >= MIN_CONFIDENCE
+        )
+        if ranked and self.semantic_weight:
+            # Whether to answer is the lexical gates' call; which topic, both signals'.
+            close = self.similar(text)
+            w = self.semantic_weight
+            ranked = sorted(
+                ((k, (1 - w) * s + w * close.get(k, 0.0)) for k, s in ranked),
+                key=lambda kv: -kv[1],
+            )
+        candidates = tuple(k for k, s in ranked[:3] if s > 0)
+        if not answerable:
             return Match(None, ranked[0][1] if ranked else 0.0, candidates)
         return Match(ranked[0][0], ranked[0][1], candidates)

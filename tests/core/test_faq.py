@@ -64,6 +64,20 @@ def test_typos_and_slang_still_find_the_topic(question: str, key: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("why do my muscles ache two days after the gym", "doms-basics"),
+        ("should I skip the gym if my legs still hurt", "lift-while-sore"),
+        ("how can I make the ache go away faster", "reduce-soreness"),
+    ],
+)
+def test_sentence_vectors_load_offline_and_know_paraphrases(question: str, key: str) -> None:
+    """The model's files come with the package: no download, no network."""
+    close = MATCHER.similar(question)
+    assert max(close, key=lambda k: close[k]) == key
+
+
+@pytest.mark.parametrize(
     ("word", "read_as"),
     [
         ("sorenes", "soreness"),  # a typo of ours is corrected
