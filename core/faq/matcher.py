@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import Stemmer
 from rapidfuzz import fuzz, process
@@ -169,6 +170,15 @@ def words(text: str) -> list[str]:
     return out
 
 
+OFF_TOPIC_FILE = Path(__file__).with_name("off_topic.txt")
+
+
+@functools.cache
+def off_topic_examples() -> tuple[str, ...]:
+    lines = OFF_TOPIC_FILE.read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
 @functools.cache
 def english() -> WordFrequency:
     """English words (pyspellchecker's frequency list), so a correctly spelt word the
@@ -274,6 +284,7 @@ class Matcher:
 
             self._embed = embed
             self._vectors = embed(q_texts)
+            self._off_topic = embed(off_topic_examples())
 
     @staticmethod
     def _stems(tokens: Sequence[str]) -> list[str]:
@@ -357,8 +368,11 @@ class Matcher:
             and ranked[0][1] >= MIN_CONFIDENCE
         )
         if ranked and self.semantic_weight:
-            # Whether to answer is the lexical gates' call; which topic, both signals'.
+            # Which topic is both signals' call. Whether to answer is the lexical gates',
+            # plus one in meaning: closer to a question we don't answer than to any we do.
             close = self.similar(text)
+            unlike = float((self._off_topic @ self._embed([text])[0]).max())
+            answerable = answerable and unlike < max(close.values())
             w = self.semantic_weight
             ranked = sorted(
                 ((k, (1 - w) * s + w * close.get(k, 0.0)) for k, s in ranked),
