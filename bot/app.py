@@ -44,14 +44,14 @@ def features() -> list[Feature]:
     ]
 
 
-async def open_coach(database_url: str, default_tz: str) -> Coach:
-    db = Database(database_url)
+async def open_coach(settings: Settings) -> Coach:
+    db = Database(settings.database_url, pool_size=settings.database_pool_size)
     await db.migrate()
-    return Coach(db, default_tz=default_tz).install(features())
+    return Coach(db, default_tz=settings.default_timezone).install(features())
 
 
 async def chat(settings: Settings, *, user_id: str, json_mode: bool) -> None:
-    coach = await open_coach(settings.database_url, settings.default_timezone)
+    coach = await open_coach(settings)
     try:
         await ConsoleChat(coach.handle, user_id=user_id, json_mode=json_mode).run()
     finally:
@@ -63,7 +63,7 @@ async def run(settings: Settings, *, user_id: str) -> None:
     loop; stop cleanly on SIGTERM/SIGINT. With no platform configured, run the console
     chat instead (reminders appear there too), so a new user sees the coach work with
     zero set-up."""
-    coach = await open_coach(settings.database_url, settings.default_timezone)
+    coach = await open_coach(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from core.db import DEFAULT_POOL_SIZE
 from core.timezones import lookup_zone
 
 
@@ -27,6 +28,9 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     discord_token: SecretStr | None = None
     database_url: str = ""
+    # PostgreSQL connections each process keeps (and as many again in bursts); SQLite
+    # writes one transaction at a time, so it ignores this.
+    database_pool_size: int = Field(default=DEFAULT_POOL_SIZE, ge=1, le=200)
     default_timezone: str = "UTC"
     log_level: str = "INFO"
     # A reminder missed while the bot was down is still sent if at most this late.

@@ -4,6 +4,12 @@ SQLite: WAL so readers never block the writer, a busy timeout so short waits don
 fail, and `BEGIN IMMEDIATE` for every transaction — a read-then-write transaction
 started with a plain BEGIN fails with "database is locked" when another writer
 committed in between, and busy_timeout does not help there.
+
+PostgreSQL: a pool of `pool_size` connections (plus as many again in bursts), without
+a ping on every checkout — with asyncpg that ping is three round trips per event. A
+connection that died meanwhile fails its first statement instead, the transaction
+is rolled back whole, and callers that can (`Coach.handle`) run it again
+(`is_transient`).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from core.schema import SCHEMA_HEAD
@@ -24,17 +31,29 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 MIGRATIONS = Path(__file__).with_name("migrations")
+DEFAULT_POOL_SIZE = 10
+# PostgreSQL errors after which the whole transaction can simply run again:
+# serialization failure and deadlock victim.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+
+
+def is_transient(exc: DBAPIError) -> bool:
+    """A failure that says nothing about the work itself — the pooled connection had
+    died, or PostgreSQL picked this transaction as a deadlock victim — so running the
+    same transaction again is safe and likely to succeed."""
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    return bool(exc.connection_invalidated) or sqlstate in RETRYABLE_SQLSTATES
 
 
 class Database:
-    def __init__(self, url: str, *, pool_size: int = 5) -> None:
+    def __init__(self, url: str, *, pool_size: int = DEFAULT_POOL_SIZE) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {}
         if self.is_sqlite:
             _ensure_parent_dir(url)
         else:
-            kwargs = {"pool_size": pool_size, "max_overflow": pool_size, "pool_pre_ping": True}
+            kwargs = {"pool_size": pool_size, "max_overflow": pool_size}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
             _tune_sqlite(self.engine)

@@ -67,6 +67,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         callspec = getattr(item, "callspec", None)
         backend = callspec.params.get("database_url") if callspec else None
+        if backend is None and item.get_closest_marker("postgres") is not None:
+            backend = "postgresql"
         (drop if backend not in (None, chosen) else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
@@ -120,6 +122,17 @@ async def _reset_postgres() -> None:
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}"
+    request.getfixturevalue("_postgres_database")
+    await _reset_postgres()
+    return PG_URL
+
+
+@pytest.fixture
+async def postgres_url(request: pytest.FixtureRequest) -> str:
+    """An empty database on the PostgreSQL server, for tests only it can run (mark
+    them `postgres`): several workers on one server, connections cut under a worker."""
+    if not POSTGRES_UP:
+        pytest.skip("no PostgreSQL server on 127.0.0.1:5432")
     request.getfixturevalue("_postgres_database")
     await _reset_postgres()
     return PG_URL
