@@ -23,16 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.db import Database, is_transient
 from core.events import Event, Reply
 from core.schema import processed_updates, utcnow
-from core.state import load_conversation, save_conversation
+from core.sql import insert_ignoring_duplicates
+from core.state import load_turn_state, save_conversation
 from core.text import MAX_TEXT, clean_text, parse_command
 from core.turn import CommandHandler, Flow, Replies, Turn, parse_question_payload
-from core.users import (
-    UserRecord,
-    ensure_chat,
-    insert_ignoring_duplicates,
-    load_or_create_user,
-    set_user_fields,
-)
+from core.users import UserRecord, ensure_chat, set_user_fields
 
 log = logging.getLogger(__name__)
 
@@ -133,17 +128,19 @@ class Coach:
         all of it is, so running it again after a transient failure is safe."""
         async with self.db.transaction() as conn:
             if event.update_id is not None:
-                claim = insert_ignoring_duplicates(conn, processed_updates).values(
-                    platform=event.sender.platform,
-                    update_id=event.update_id,
-                    handled_at=utcnow(),
-                )
-                if (await conn.execute(claim)).rowcount == 0:
+                # Another worker handling the same update waits here for this one's
+                # commit, then finds the id taken: each update is applied once.
+                claim = {
+                    "platform": event.sender.platform,
+                    "update_id": event.update_id,
+                    "handled_at": utcnow(),
+                }
+                stmt = insert_ignoring_duplicates(conn, processed_updates)
+                if (await conn.execute(stmt, claim)).rowcount == 0:
                     return []  # delivered twice: the first delivery was answered
-            user = await load_or_create_user(conn, event.sender)
+            user, convo = await load_turn_state(conn, event.sender)
             if event.chat.is_group:
                 await ensure_chat(conn, event.chat)
-            convo = await load_conversation(conn, user.id)
             turn = Turn(event, conn, user, convo, self.default_tz)
             notice = await welcome_back_if_unreachable(conn, user)
             replies = await self._route(turn, text)

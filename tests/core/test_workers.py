@@ -1,12 +1,129 @@
-"""Several workers on one database: each update applied once, each user's steps in order."""
+"""Several workers on one database: each update applied once, each user's steps in order.
+
+Two `Coach` instances with separate `Database` objects stand for two worker processes
+behind a load balancer. Platforms deliver at least once, so every update here reaches
+both workers at the same moment; and people double-tap, so some buttons are pressed
+twice at once, one press landing on each worker.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import itertools
+
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from core.coach import Coach
 from core.db import Database
-from tests.conftest import Chat, build_coach
+from core.events import ChatRef, Event, Reply, Sender
+from core.schema import checkins, conversations, processed_updates, readiness_checks
+from tests.conftest import NOON, Chat, build_coach
+
+STALE = "That button is from an earlier question"
+USERS = 12
+
+
+class Person:
+    """One user whose updates reach two workers."""
+
+    ids = itertools.count(1)
+
+    def __init__(self, name: str, workers: tuple[Coach, Coach]) -> None:
+        self.sender = Sender("test", name, name.title())
+        self.chat = ChatRef("test", name)
+        self.workers = workers
+        self.latest: list[Reply] = []
+        self.updates = 0
+
+    def event(self, *, text: str | None = None, payload: str | None = None) -> Event:
+        self.updates += 1
+        update_id = str(next(Person.ids))
+        return Event(self.sender, self.chat, text, payload, NOON, update_id)
+
+    async def send(self, *, text: str | None = None, payload: str | None = None) -> list[Reply]:
+        """Deliver one update to both workers at once: exactly one of them answers."""
+        event = self.event(text=text, payload=payload)
+        answers = await asyncio.gather(*(w.handle(event) for w in self.workers))
+        answered = [a for a in answers if a]
+        assert len(answered) == 1, answers
+        self.latest = answered[0]
+        return self.latest
+
+    def button(self, label: str) -> str:
+        for b in (b for r in self.latest for b in r.flat_buttons):
+            if b.label.startswith(label):
+                return b.payload
+        raise AssertionError(f"no {label!r} in {[r.text for r in self.latest]}")
+
+    async def double_tap(self, first: str, second: str) -> tuple[list[Reply], list[Reply]]:
+        """Two presses on the latest question at once, one reaching each worker."""
+        one, two = self.button(first), self.button(second)
+        a, b = self.workers
+        return await asyncio.gather(
+            a.handle(self.event(payload=one)), b.handle(self.event(payload=two))
+        )
+
+
+def latest_question(*answers: list[Reply]) -> list[Reply]:
+    """What the user sees last: the question with the highest sequence number."""
+
+    def seq(replies: list[Reply]) -> int:
+        payloads = [b.payload for r in replies for b in r.flat_buttons]
+        return max((int(p.split(":")[2]) for p in payloads if p.startswith("q:")), default=-1)
+
+    return max(answers, key=seq)
+
+
+async def check_in_and_get_ready(person: Person) -> None:
+    # A guided check-in, every update delivered twice.
+    await person.send(text="/checkin")
+    await person.send(payload=person.button("Start check-in"))
+    await person.send(payload=person.button("2 Moderate"))
+    assert "(2 of" in person.latest[0].text
+    # Two different answers to the second question tapped at once: one counts, the
+    # other is recognised as stale, and the user goes on from the question they see.
+    first, second = await person.double_tap("1 ", "3 ")
+    stale = [r for r in (first, second) if STALE in r[0].text]
+    assert len(stale) == 1, (first, second)
+    person.latest = latest_question(first, second)
+    await person.send(payload=person.button("The rest: none"))
+    assert "Saved today's check-in" in person.latest[0].text
+    # /ready, and its last answer tapped twice: one readiness check is stored.
+    await person.send(text="/ready")
+    await person.send(payload=person.button("Never got sore"))
+    first, second = await person.double_tap("Stronger", "Stronger")
+    assert sorted(STALE in r[0].text for r in (first, second)) == [False, True]
+
+
+async def count(db: Database, table: object) -> int:
+    async with db.transaction() as conn:
+        return int(await conn.scalar(select(func.count()).select_from(table)) or 0)  # type: ignore[arg-type]
+
+
+async def test_two_workers_apply_each_update_once_and_each_step_in_order(
+    database_url: str,
+) -> None:
+    dbs = (Database(database_url), Database(database_url))
+    await asyncio.gather(*(db.migrate() for db in dbs))
+    try:
+        workers = (build_coach(dbs[0]), build_coach(dbs[1]))
+        people = [Person(f"user{n}", workers) for n in range(USERS)]
+        await asyncio.gather(*(check_in_and_get_ready(p) for p in people))
+        async with dbs[0].transaction() as conn:
+            stored = {r.user_id: r.levels for r in await conn.execute(select(checkins))}
+        assert len(stored) == USERS
+        for levels in stored.values():
+            assert levels["chest"] == 2  # the first question's answer
+            assert levels["back"] in (1, 3)  # whichever tap came first
+            assert sum(levels.values()) == 2 + levels["back"]  # the rest: none
+        assert await count(dbs[1], readiness_checks) == USERS
+        assert await count(dbs[1], conversations) == 0  # every conversation finished
+        # Every update recorded once, whichever worker took it.
+        assert await count(dbs[1], processed_updates) == sum(p.updates for p in people)
+    finally:
+        await asyncio.gather(*(db.close() for db in dbs))
 
 
 async def cut_connections(url: str) -> None:
