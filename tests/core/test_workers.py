@@ -10,15 +10,31 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections import Counter
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from core import outbox as outbox_module
+from core import reminders as reminders_module
 from core.coach import Coach
 from core.db import Database
+from core.delivery import RetryLater
 from core.events import ChatRef, Event, Reply, Sender
-from core.schema import checkins, conversations, processed_updates, readiness_checks
+from core.outbox import Outbox
+from core.reminders import tick
+from core.schema import (
+    checkins,
+    conversations,
+    outbox,
+    processed_updates,
+    readiness_checks,
+    reminders,
+    users,
+    utcnow,
+)
 from tests.conftest import NOON, Chat, build_coach
 
 STALE = "That button is from an earlier question"
@@ -149,3 +165,105 @@ async def test_a_worker_whose_connections_were_cut_carries_on(postgres_url: str)
         assert "(1 of" in chat.text and "how sore?" in chat.text
     finally:
         await db.close()
+
+
+# --- schedulers and senders ------------------------------------------------------------
+
+
+class Recorder:
+    """A platform that records what it was asked to send (shared by both schedulers)."""
+
+    name = "test"
+
+    def __init__(self, fail_first: list[Exception] | None = None) -> None:
+        self.sent: list[str] = []
+        self.fail_first = list(fail_first or [])
+
+    async def send(self, chat: ChatRef, reply: Reply) -> None:
+        await asyncio.sleep(0)  # a network call: let the other scheduler run meanwhile
+        if self.fail_first:
+            raise self.fail_first.pop(0)
+        self.sent.append(chat.chat_id)
+
+
+async def due_reminders(db: Database, count: int) -> None:
+    """`count` users, each with a workout reminder that fell due a minute ago."""
+    now = utcnow()
+    async with db.transaction() as conn:
+        await conn.execute(
+            insert(users),
+            [
+                {"platform": "test", "platform_user_id": f"u{n}", "created_at": now}
+                for n in range(count)
+            ],
+        )
+        ids = (await conn.execute(select(users.c.id, users.c.platform_user_id))).all()
+        await conn.execute(
+            insert(reminders),
+            [
+                {
+                    "user_id": uid,
+                    "kind": "workout",
+                    "platform": "test",
+                    "chat_id": name,
+                    "at": "07:00",
+                    "days": [0, 1, 2, 3, 4, 5, 6],
+                    "next_due_at": now - timedelta(minutes=1),
+                }
+                for uid, name in ids
+            ],
+        )
+
+
+async def run_scheduler(db: Database, platform: Recorder) -> int:
+    """One scheduler process: tick and send until nothing is due or queued."""
+    sender = Outbox(db, {"test": platform}, batch=50)
+    ticks = 0
+    while True:
+        claimed = (await tick(db)).claimed
+        ticks += claimed > 0
+        if not claimed and not await sender.deliver_once():
+            return ticks
+
+
+async def test_two_schedulers_send_1000_due_reminders_exactly_once(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reminders_module, "BATCH", 50)  # many small claims, interleaved
+    dbs = (Database(database_url), Database(database_url))
+    await dbs[0].migrate()
+    await due_reminders(dbs[0], 1000)
+    platform = Recorder()
+    try:
+        ticks = await asyncio.gather(*(run_scheduler(db, platform) for db in dbs))
+        async with dbs[1].transaction() as conn:
+            unsent = await conn.scalar(
+                select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
+            )
+            queued = await conn.scalar(select(func.count()).select_from(outbox))
+    finally:
+        await asyncio.gather(*(db.close() for db in dbs))
+    assert len(platform.sent) == 1000
+    assert set(Counter(platform.sent).values()) == {1}  # nobody got two
+    assert (queued, unsent) == (1000, 0)
+    if not database_url.startswith("sqlite"):
+        assert min(ticks) > 0  # both schedulers claimed a share (SKIP LOCKED)
+
+
+async def test_a_send_that_cannot_start_in_its_lease_goes_back_to_the_queue(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox_module, "LEASE", timedelta(seconds=1.0))
+    monkeypatch.setattr(outbox_module, "SEND_MARGIN", timedelta(seconds=0.5))
+    await due_reminders(db, 1)
+    await tick(db)
+    slow = Recorder(fail_first=[RetryLater(0.8)])  # a 429 outlasting the lease
+    assert await Outbox(db, {"test": slow}).deliver_once() == 1
+    assert slow.sent == []
+    async with db.transaction() as conn:
+        row = (await conn.execute(select(outbox))).one()
+    assert (row.lease_until, row.sent_at, row.attempts) == (None, None, 0)
+    other = Recorder()
+    assert await Outbox(db, {"test": other}).deliver_once() == 1
+    assert other.sent == ["u0"]
+
