@@ -23,6 +23,7 @@ from core.coach import Coach
 from core.db import Database
 from core.delivery import RetryLater
 from core.events import ChatRef, Event, Reply, Sender
+from core.locks import exclusive_lock
 from core.outbox import Outbox
 from core.reminders import tick
 from core.schema import (
@@ -267,3 +268,16 @@ async def test_a_send_that_cannot_start_in_its_lease_goes_back_to_the_queue(
     assert await Outbox(db, {"test": other}).deliver_once() == 1
     assert other.sent == ["u0"]
 
+
+async def test_one_process_holds_a_role_lock_until_it_lets_go(db: Database) -> None:
+    other_process = Database(str(db.url))
+    try:
+        mine, theirs = exclusive_lock(db, "scheduler"), exclusive_lock(other_process, "scheduler")
+        assert await mine.acquire()
+        assert await mine.held()
+        assert not await theirs.acquire()
+        await mine.release()
+        assert await theirs.acquire()
+        await theirs.release()
+    finally:
+        await other_process.close()
