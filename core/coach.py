@@ -22,9 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import Database, is_transient
 from core.events import Event, Reply
-from core.schema import processed_updates, utcnow
-from core.sql import insert_ignoring_duplicates
-from core.state import load_turn_state, save_conversation
+from core.state import open_turn, save_conversation
 from core.text import MAX_TEXT, clean_text, parse_command
 from core.turn import CommandHandler, Flow, Replies, Turn, parse_question_payload
 from core.users import UserRecord, ensure_chat, set_user_fields
@@ -127,18 +125,10 @@ class Coach:
         """The event's whole effect, in one transaction: nothing of it is stored unless
         all of it is, so running it again after a transient failure is safe."""
         async with self.db.transaction() as conn:
-            if event.update_id is not None:
-                # Another worker handling the same update waits here for this one's
-                # commit, then finds the id taken: each update is applied once.
-                claim = {
-                    "platform": event.sender.platform,
-                    "update_id": event.update_id,
-                    "handled_at": utcnow(),
-                }
-                stmt = insert_ignoring_duplicates(conn, processed_updates)
-                if (await conn.execute(stmt, claim)).rowcount == 0:
-                    return []  # delivered twice: the first delivery was answered
-            user, convo = await load_turn_state(conn, event.sender)
+            opened = await open_turn(conn, event.sender, event.update_id)
+            if opened is None:
+                return []  # delivered twice: the first delivery was answered
+            user, convo = opened
             if event.chat.is_group:
                 await ensure_chat(conn, event.chat)
             turn = Turn(event, conn, user, convo, self.default_tz)
