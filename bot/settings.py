@@ -154,7 +154,9 @@ class Settings(BaseSettings):
     @field_validator("roles", mode="before")
     @classmethod
     def _roles(cls, value: object) -> object:
-        """Text from the environment or the CLI: telegram,scheduler (or all)."""
+        """Text from the environment or the CLI: telegram,scheduler (or all; empty: all)."""
+        if isinstance(value, str) and not value.strip():
+            return ("all",)
         names = value.replace(" ", "").split(",") if isinstance(value, str) else value
         if not isinstance(names, (list, tuple)):
             return value

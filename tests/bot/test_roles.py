@@ -69,6 +69,7 @@ def test_roles_come_from_the_cli_or_settings_and_named_ones_must_be_configured()
     assert not Settings(roles="scheduler", telegram_token="t").runs("telegram")
     assert Settings(roles="all", telegram_token="t").runs("telegram")
     assert not Settings(roles="all").runs("discord")  # no token: not started
+    assert Settings(roles="").roles == ("all",)
     with pytest.raises(ValueError, match="the telegram role needs TELEGRAM_TOKEN"):
         Settings(roles="telegram,scheduler", telegram_token="")
     with pytest.raises(ValueError, match="roles are telegram, discord, scheduler or all"):
