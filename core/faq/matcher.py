@@ -288,7 +288,8 @@ class Matcher:
         q_top = self.questions.ceiling(query)
         best_q: dict[str, float] = {}
         for key, s in zip(self.q_keys, self.questions.scores(query), strict=True):
-            best_q[key] = max(best_q.get(key, 0.0), s / q_top)
+            if s:  # most example questions share no word with this one: 0 is the default
+                best_q[key] = max(best_q.get(key, 0.0), s / q_top)
         blended = {
             k: (1 - self.question_weight) * per_key[k] + self.question_weight * best_q.get(k, 0.0)
             for k in self.keys
