@@ -124,6 +124,11 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         super().__init__(dbapi, connection)
         self.begin_pending = False
 
+    def cursor(self, server_side: bool = False) -> OneHopCursor:
+        """Streaming results are read whole as well: a streaming cursor of its own would
+        skip the pending BEGIN IMMEDIATE."""
+        return OneHopCursor(self)
+
     def commit(self) -> None:
         self.begin_pending = False  # nothing ran: there is no transaction to commit
         super().commit()
