@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,9 +20,11 @@ from core.coach import Coach, Feature
 from core.cohorts import Cohorts
 from core.db import Database
 from core.delivery import Platform
+from core.events import ChatRef
 from core.faq.feature import Faq
 from core.history import History
 from core.housekeeping import prune_processed_updates
+from core.locks import exclusive_lock
 from core.outbox import Outbox
 from core.pain import Pain
 from core.program_feature import Program
@@ -46,26 +50,31 @@ def features() -> list[Feature]:
     ]
 
 
-async def open_coach(database_url: str, default_tz: str) -> Coach:
-    db = Database(database_url)
+async def open_coach(settings: Settings) -> Coach:
+    db = Database(settings.database_url, pool_size=settings.database_pool_size)
     await db.migrate()
-    return Coach(db, default_tz=default_tz).install(features())
+    return Coach(db, default_tz=settings.default_timezone).install(features())
 
 
 async def chat(settings: Settings, *, user_id: str, json_mode: bool) -> None:
-    coach = await open_coach(settings.database_url, settings.default_timezone)
+    coach = await open_coach(settings)
     try:
         await ConsoleChat(coach.handle, user_id=user_id, json_mode=json_mode).run()
     finally:
         await coach.db.close()
 
 
+class RoleTaken(Exception):
+    """This process cannot take a role another process holds (the SQLite scheduler)."""
+
+
 async def run(settings: Settings, *, user_id: str) -> None:
-    """Start every configured platform, the reminder scheduler and the outbox in this
-    loop; stop cleanly on SIGTERM/SIGINT. With no platform configured, run the console
-    chat instead (reminders appear there too), so a new user sees the coach work with
-    zero set-up."""
-    coach = await open_coach(settings.database_url, settings.default_timezone)
+    """Start this process's roles in this loop — the configured platforms, the reminder
+    scheduler, and a sender for each platform's outbox — and stop cleanly on
+    SIGTERM/SIGINT. With every role and no platform configured, run the console chat
+    instead (reminders appear there too), so a new user sees the coach work with zero
+    set-up."""
+    coach = await open_coach(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -73,13 +82,17 @@ async def run(settings: Settings, *, user_id: str) -> None:
 
     async with AsyncExitStack() as stack:
         stack.push_async_callback(coach.db.close)
+        if settings.runs("scheduler"):
+            # Before any platform starts: a refused process should not answer anyone.
+            await hold_scheduler_role(coach.db, stack)
         platforms: dict[str, Platform] = {}
         # Blocked by a user, or removed from a group: the same answer from every sender.
         gone = functools.partial(chat_unreachable, coach.db)
         # Platform adapters start here, each pushing its own shutdown onto `stack`.
-        if settings.telegram_token is not None:
+        if settings.runs("telegram"):
             from adapters.telegram import TelegramAdapter, TelegramConfig
 
+            assert settings.telegram_token is not None
             secret = settings.telegram_webhook_secret
             telegram = TelegramAdapter(
                 TelegramConfig(
@@ -97,9 +110,10 @@ async def run(settings: Settings, *, user_id: str) -> None:
             await telegram.start()
             stack.push_async_callback(telegram.stop)
             platforms[telegram.name] = telegram
-        if settings.discord_token is not None:
+        if settings.runs("discord"):
             from adapters.discord_adapter import DiscordAdapter, DiscordConfig
 
+            assert settings.discord_token is not None
             discord_bot = DiscordAdapter(
                 coach.handle,
                 coach.commands.values(),
@@ -117,19 +131,71 @@ async def run(settings: Settings, *, user_id: str) -> None:
             stack.push_async_callback(discord_bot.stop)
             discord_bot.when_stopped(stop.set)  # a dead gateway stops the process
             platforms[discord_bot.name] = discord_bot
-        if not platforms:
+        if not platforms and settings.roles == ("all",):
             log.info("no platform token configured: starting the console chat")
             console = ConsoleChat(coach.handle, user_id=user_id)
             platforms[console.name] = console
             console_task = asyncio.create_task(console.run())
             console_task.add_done_callback(lambda _: stop.set())
-        outbox = Outbox(coach.db, platforms, on_unreachable=gone)
-        scheduler = start_scheduler(coach.db, settings)
-        stack.callback(scheduler.shutdown, wait=False)
-        sender = asyncio.create_task(outbox.run(stop))
+        if settings.runs("scheduler"):
+            scheduler = start_scheduler(coach.db, settings)
+            stack.callback(scheduler.shutdown, wait=False)
+        log.info("running: %s", ", ".join(sorted({*platforms, *_scheduler(settings)})))
+        senders = [
+            asyncio.create_task(send_while_elected(coach.db, platform, stop, gone))
+            for platform in platforms.values()
+        ]
         await stop.wait()
-        await sender
+        await asyncio.gather(*senders)
     log.info("stopped")
+
+
+def _scheduler(settings: Settings) -> set[str]:
+    return {"scheduler"} if settings.runs("scheduler") else set()
+
+
+async def hold_scheduler_role(db: Database, stack: AsyncExitStack) -> None:
+    """On SQLite one scheduler at a time: its claims have no row locks to skip, and two
+    would queue behind each other's write lock. On PostgreSQL any number may run."""
+    if not db.is_sqlite:
+        return
+    lock = exclusive_lock(db, "scheduler")
+    if not await lock.acquire():
+        holder = f" ({lock.holder})" if lock.holder else ""
+        raise RoleTaken(
+            f"another process{holder} already runs the scheduler on this SQLite database, "
+            "and SQLite takes one. Start this one without it (--role telegram or "
+            "--role discord), or move to PostgreSQL to run several schedulers."
+        )
+    stack.push_async_callback(lock.release)
+
+
+async def send_while_elected(
+    db: Database,
+    platform: Platform,
+    stop: asyncio.Event,
+    on_unreachable: Callable[[ChatRef], Awaitable[None]] | None = None,
+    *,
+    retry: float = 5.0,
+) -> None:
+    """Send the platform's queued messages while this process is its sender, and
+    stand by otherwise. One process sends per platform: the platforms' rate limits are
+    per bot, and a sender keeps them in its own memory. When the sender stops or
+    dies, a standby takes over within `retry` seconds."""
+    lock = exclusive_lock(db, f"outbox-{platform.name}")
+    sender = Outbox(db, {platform.name: platform}, on_unreachable=on_unreachable)
+    try:
+        while not stop.is_set():
+            try:
+                if await lock.acquire():
+                    await sender.run(stop, still_elected=lock.held)
+            except Exception:
+                log.exception("outbox sender for %s failed; retrying", platform.name)
+                await lock.release()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=retry)
+    finally:
+        await lock.release()
 
 
 def start_scheduler(db: Database, settings: Settings) -> Any:

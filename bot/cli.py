@@ -25,6 +25,13 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--tz", default=None, help="time zone for users who have not set one")
     run = sub.add_parser("run", help="run every configured platform and the scheduler")
     run.add_argument("--user", default=None, help=argparse.SUPPRESS)
+    run.add_argument(
+        "--role",
+        action="append",
+        default=None,
+        help="what this process runs: telegram, discord, scheduler or all (repeat, or "
+        "comma-separate; default: ROLES, else all)",
+    )
     return parser
 
 
@@ -38,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         overrides["database_url"] = args.db
     if getattr(args, "tz", None):
         overrides["default_timezone"] = args.tz
+    if getattr(args, "role", None):
+        overrides["roles"] = ",".join(args.role)
     try:
         settings = Settings(**overrides)
     except ValidationError as exc:
@@ -60,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(app.run(settings, user_id=user))
     except KeyboardInterrupt:
         return 130
+    except app.RoleTaken as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return 2
     except (OSError, SQLAlchemyError) as exc:
         # Said without the URL: it may carry a password.
         print(

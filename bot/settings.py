@@ -13,7 +13,11 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from core.db import DEFAULT_POOL_SIZE
 from core.timezones import lookup_zone
+
+# What a `coach run` process can do. Several processes share the work by role.
+ROLES = ("telegram", "discord", "scheduler")
 
 
 def default_database_url() -> str:
@@ -27,6 +31,9 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     discord_token: SecretStr | None = None
     database_url: str = ""
+    # PostgreSQL connections each process keeps (and as many again in bursts); SQLite
+    # writes one transaction at a time, so it ignores this.
+    database_pool_size: int = Field(default=DEFAULT_POOL_SIZE, ge=1, le=200)
     default_timezone: str = "UTC"
     log_level: str = "INFO"
     # A reminder missed while the bot was down is still sent if at most this late.
@@ -50,6 +57,9 @@ class Settings(BaseSettings):
     # Discord scale-out: the total number of shards, and which of them this process runs.
     discord_shard_count: int | None = Field(default=None, ge=1)
     discord_shard_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    # Which parts this process runs (`coach run --role …`): "all" is every platform whose
+    # token is set plus the scheduler; named roles must be configured, or start fails.
+    roles: Annotated[tuple[str, ...], NoDecode] = ("all",)
 
     @field_validator("database_url")
     @classmethod
@@ -140,6 +150,43 @@ class Settings(BaseSettings):
                 raise ValueError(f"empty shard range {part!r}")
             ids.update(span)
         return tuple(sorted(ids))
+
+    @field_validator("roles", mode="before")
+    @classmethod
+    def _roles(cls, value: object) -> object:
+        """Text from the environment or the CLI: telegram,scheduler (or all; empty: all)."""
+        if isinstance(value, str) and not value.strip():
+            return ("all",)
+        names = value.replace(" ", "").split(",") if isinstance(value, str) else value
+        if not isinstance(names, (list, tuple)):
+            return value
+        chosen = tuple(dict.fromkeys(str(n).strip().lower() for n in names if str(n).strip()))
+        unknown = [n for n in chosen if n not in (*ROLES, "all")]
+        if unknown or not chosen:
+            raise ValueError(f"roles are {', '.join(ROLES)} or all (got {', '.join(unknown)})")
+        if "all" in chosen and len(chosen) > 1:
+            raise ValueError("'all' already includes every role; name roles or say all")
+        return chosen
+
+    def runs(self, role: str) -> bool:
+        """Whether this process runs `role` (a platform only when its token is set)."""
+        if self.roles != ("all",):
+            return role in self.roles
+        if role == "telegram":
+            return self.telegram_token is not None
+        if role == "discord":
+            return self.discord_token is not None
+        return True
+
+    @model_validator(mode="after")
+    def _named_roles_are_configured(self) -> Settings:
+        for role, token, setting in (
+            ("telegram", self.telegram_token, "TELEGRAM_TOKEN"),
+            ("discord", self.discord_token, "DISCORD_TOKEN"),
+        ):
+            if role in self.roles and token is None:
+                raise ValueError(f"the {role} role needs {setting}")
+        return self
 
     @model_validator(mode="after")
     def _discord_shards(self) -> Settings:

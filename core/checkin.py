@@ -16,8 +16,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.basics import NO_WORDS, YES_WORDS
@@ -34,6 +33,7 @@ from core.soreness import (
     parse_checkin_shorthand,
     trained_groups,
 )
+from core.sql import upsert
 from core.trends import CheckinDay, Insight, trend_insights
 from core.turn import Replies, Turn
 from core.users import set_user_fields
@@ -125,34 +125,44 @@ async def save_checkin(
 ) -> None:
     """Insert or replace the user's check-in for `day` (one per user per local day)."""
     now = utcnow()
-    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
-    stmt = dialect.insert(checkins).values(
-        user_id=user_id, day=day, levels=dict(levels), created_at=now, updated_at=now
+    values = {
+        "user_id": user_id,
+        "day": day,
+        "levels": dict(levels),
+        "created_at": now,
+        "updated_at": now,
+    }
+    stmt = upsert(conn, checkins, ["user_id", "day"], ["levels", "updated_at"])
+    await conn.execute(stmt, values)
+
+
+_CHECKIN_DAYS = (
+    select(checkins.c.day, checkins.c.levels)
+    .where(
+        checkins.c.user_id == bindparam("uid"),
+        checkins.c.day >= bindparam("first"),
+        checkins.c.day <= bindparam("last"),
     )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[checkins.c.user_id, checkins.c.day],
-        set_={"levels": stmt.excluded.levels, "updated_at": stmt.excluded.updated_at},
-    )
-    await conn.execute(stmt)
+    .order_by(checkins.c.day)
+)
 
 
 async def load_checkin_days(
     conn: AsyncConnection, user_id: int, first: date, last: date
 ) -> list[CheckinDay]:
     """The user's check-ins from `first` to `last` inclusive, oldest first."""
-    query = (
-        select(checkins.c.day, checkins.c.levels)
-        .where(checkins.c.user_id == user_id, checkins.c.day >= first, checkins.c.day <= last)
-        .order_by(checkins.c.day)
-    )
-    return [CheckinDay(row.day, _levels(row.levels)) for row in await conn.execute(query)]
+    result = await conn.execute(_CHECKIN_DAYS, {"uid": user_id, "first": first, "last": last})
+    return [CheckinDay(row.day, _levels(row.levels)) for row in result]
+
+
+def _trend_start(today: date) -> date:
+    return today - timedelta(days=TREND_LOOKBACK_DAYS - 1)
 
 
 async def insights_for(
     conn: AsyncConnection, user_id: int, trained: Sequence[str], today: date
 ) -> list[Insight]:
-    first = today - timedelta(days=TREND_LOOKBACK_DAYS - 1)
-    days = await load_checkin_days(conn, user_id, first, today)
+    days = await load_checkin_days(conn, user_id, _trend_start(today), today)
     return trend_insights(days, trained, today)
 
 
@@ -330,7 +340,9 @@ class Checkin:
         """Store `levels` as today's check-in, asking first if one exists already."""
         today = turn.today
         confirmed = None if fresh else _data(turn).get("confirmed")
-        existing = await load_checkin(turn.conn, turn.user.id, today)
+        # One read serves both the "already checked in?" question and the trends.
+        recent = await load_checkin_days(turn.conn, turn.user.id, _trend_start(today), today)
+        existing = recent[-1].levels if recent and recent[-1].day == today else None
         if existing is not None and confirmed != today.isoformat():
             return [
                 confirm_question(
@@ -347,7 +359,9 @@ class Checkin:
             lines.append(f"Not mentioned, so counted as none: {names}.")
         lines.append("")
         lines.append(checkin_advice(levels))
-        found = await insights_for(turn.conn, turn.user.id, _trained(turn), today)
+        stored = _levels(dict(levels))  # as it reads back from the database
+        days = [d for d in recent if d.day != today] + [CheckinDay(today, stored)]
+        found = trend_insights(days, _trained(turn), today)
         if found:
             lines += ["", insights_text(found)]
         lines += ["", "See the last two weeks with /history, or a chart with /chart."]

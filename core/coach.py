@@ -17,22 +17,15 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.db import Database
+from core.db import Database, is_transient
 from core.events import Event, Reply
-from core.schema import processed_updates, utcnow
-from core.state import load_conversation, save_conversation
+from core.state import open_turn, save_conversation
 from core.text import MAX_TEXT, clean_text, parse_command
 from core.turn import CommandHandler, Flow, Replies, Turn, parse_question_payload
-from core.users import (
-    UserRecord,
-    ensure_chat,
-    insert_ignoring_duplicates,
-    load_or_create_user,
-    set_user_fields,
-)
+from core.users import UserRecord, ensure_chat, set_user_fields
 
 log = logging.getLogger(__name__)
 
@@ -120,33 +113,38 @@ class Coach:
             if not text:
                 return [Reply(EMPTY)]
         try:
-            async with self.db.transaction() as conn:
-                if event.update_id is not None:
-                    claim = insert_ignoring_duplicates(conn, processed_updates).values(
-                        platform=event.sender.platform,
-                        update_id=event.update_id,
-                        handled_at=utcnow(),
-                    )
-                    if (await conn.execute(claim)).rowcount == 0:
-                        return []  # delivered twice: the first delivery was answered
-                user = await load_or_create_user(conn, event.sender)
-                if event.chat.is_group:
-                    await ensure_chat(conn, event.chat)
-                convo = await load_conversation(conn, user.id)
-                turn = Turn(event, conn, user, convo, self.default_tz)
-                notice = await welcome_back_if_unreachable(conn, user)
-                replies = await self._route(turn, text)
-                if notice is not None:
-                    replies.insert(0, notice)
-                if turn.changed and not turn.forgotten:
-                    await save_conversation(conn, user.id, turn.convo)
-            return replies
-        except (OperationalError, DBAPIError):
+            try:
+                return await self._apply(event, text)
+            except DBAPIError as exc:
+                if not is_transient(exc):
+                    raise
+                log.info("transient database error, handling the event again: %s", exc)
+                return await self._apply(event, text)
+        except DBAPIError:
             log.warning("database unavailable while handling an event", exc_info=True)
             return [Reply(DB_BUSY)]
         except Exception:
             log.exception("unhandled error while handling an event")
             return [Reply(INTERNAL)]
+
+    async def _apply(self, event: Event, text: str) -> list[Reply]:
+        """The event's whole effect, in one transaction: nothing of it is stored unless
+        all of it is, so running it again after a transient failure is safe."""
+        async with self.db.transaction() as conn:
+            opened = await open_turn(conn, event.sender, event.update_id)
+            if opened is None:
+                return []  # delivered twice: the first delivery was answered
+            user, convo = opened
+            if event.chat.is_group:
+                await ensure_chat(conn, event.chat)
+            turn = Turn(event, conn, user, convo, self.default_tz)
+            notice = await welcome_back_if_unreachable(conn, user)
+            replies = await self._route(turn, text)
+            if notice is not None:
+                replies.insert(0, notice)
+            if turn.changed and not turn.forgotten:
+                await save_conversation(conn, user.id, turn.convo)
+        return replies
 
     async def run_command(self, turn: Turn, name: str, args: str) -> Replies:
         command = self.commands.get(name)

@@ -40,9 +40,10 @@ from core.schema import (
     utcnow,
 )
 from core.soreness import AREA_LABELS, MUSCLE_GROUPS
+from core.sql import insert_ignoring_duplicates
 from core.timezones import lookup_zone, zone_or_utc
 from core.turn import Replies, Turn
-from core.users import insert_ignoring_duplicates, set_user_fields
+from core.users import set_user_fields
 
 # Group numbers are shown only when at least this many people are behind them.
 MIN_SHARED = 3

@@ -3,11 +3,21 @@
 SQLite: WAL so readers never block the writer, a busy timeout so short waits don't
 fail, and `BEGIN IMMEDIATE` for every transaction — a read-then-write transaction
 started with a plain BEGIN fails with "database is locked" when another writer
-committed in between, and busy_timeout does not help there.
+committed in between, and busy_timeout does not help there. SQLite has one writer at
+a time anyway, so transactions of this process queue on an asyncio lock instead of
+on the file lock: SQLite's busy handler sleeps in growing steps (up to 100 ms), which
+made a busy moment cost concurrent users hundreds of milliseconds each.
+
+PostgreSQL: a pool of `pool_size` connections (plus as many again in bursts), without
+a ping on every checkout — with asyncpg that ping is three round trips per event. A
+connection that died meanwhile fails its first statement instead, the transaction
+is rolled back whole, and callers that can (`Coach.handle`) run it again
+(`is_transient`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,33 +26,56 @@ from typing import Any
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from core import sqlite_driver
 from core.schema import SCHEMA_HEAD
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 MIGRATIONS = Path(__file__).with_name("migrations")
+DEFAULT_POOL_SIZE = 10
+# PostgreSQL errors after which the whole transaction can simply run again:
+# serialization failure and deadlock victim.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+
+
+def is_transient(exc: DBAPIError) -> bool:
+    """A failure that says nothing about the work itself — the pooled connection had
+    died, or PostgreSQL picked this transaction as a deadlock victim — so running the
+    same transaction again is safe and likely to succeed."""
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    return bool(exc.connection_invalidated) or sqlstate in RETRYABLE_SQLSTATES
 
 
 class Database:
-    def __init__(self, url: str, *, pool_size: int = 5) -> None:
+    def __init__(self, url: str, *, pool_size: int = DEFAULT_POOL_SIZE) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {}
+        self._writer: asyncio.Lock | None = None
         if self.is_sqlite:
             _ensure_parent_dir(url)
+            self._writer = asyncio.Lock()
+            if self.url.get_driver_name() == "aiosqlite":
+                kwargs = {"module": sqlite_driver.dbapi()}
         else:
-            kwargs = {"pool_size": pool_size, "max_overflow": pool_size, "pool_pre_ping": True}
+            kwargs = {"pool_size": pool_size, "max_overflow": pool_size}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
             _tune_sqlite(self.engine)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
-        """One unit of work: committed on success, rolled back on any error."""
-        async with self.engine.begin() as conn:
+        """One unit of work: committed on success, rolled back on any error. Never
+        nest them: on SQLite the inner one would wait for the outer one forever."""
+        if self._writer is None:
+            async with self.engine.begin() as conn:
+                yield conn
+            return
+        async with self._writer, self.engine.begin() as conn:
             yield conn
 
     async def migrate(self) -> None:
@@ -82,7 +115,11 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        driver = conn.connection.dbapi_connection
+        if isinstance(driver, sqlite_driver.OneHopConnection):
+            driver.begin_pending = True  # sent with the first statement, in its hop
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _current_revision(conn: Connection) -> str | None:

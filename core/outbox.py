@@ -3,9 +3,17 @@
 A sender leases a batch of pending rows (so another sender skips them), sends them
 outside any transaction — a network call must not hold the database — and records each
 outcome. Platform limits are kept per process: a global rate and a minimum gap per chat
-(Telegram: about 30 messages/s, 1/s per chat, 20/min per group). A 429 holds the
+(Telegram: about 30 messages/s, 1/s per chat, 20/min per group); `coach run` lets one
+process per platform send at a time, so they are the bot's limits. A 429 holds the
 whole platform for the time it asks; a blocked user is marked unreachable and their
 reminders paused.
+
+Several senders at once (during a hand-over, or in the tests) never send a row twice:
+on PostgreSQL the lease skips rows another sender is leasing (`FOR UPDATE SKIP
+LOCKED`, and a row leased meanwhile fails the re-checked condition), on SQLite the
+lease transactions take turns. A lease lasts `LEASE`; a row whose send could not start
+well inside it (rate limits waited out, a group's per-minute budget) goes back to the
+queue instead, so no other sender can lease it while this one still sends it.
 """
 
 from __future__ import annotations
@@ -29,6 +37,9 @@ from core.schema import outbox, reminders, users, utcnow
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
+# A send must start at least this long before its lease ends: time for the request
+# itself, with the platform's own timeouts and retries.
+SEND_MARGIN = timedelta(seconds=20)
 MAX_ATTEMPTS = 6
 # Rate-limit answers waited out in a row before the row goes back to the queue.
 MAX_WAITS = 20
@@ -145,11 +156,22 @@ class Outbox:
         """Lease and send one batch; returns how many rows were attempted."""
         now = now or utcnow()
         leased = await self._lease(now)
-        await asyncio.gather(*(self._send(row) for row in leased))
+        last_start = clock.monotonic() + (LEASE - SEND_MARGIN).total_seconds()
+        await asyncio.gather(*(self._send(row, last_start) for row in leased))
         return len(leased)
 
-    async def run(self, stop: asyncio.Event, idle: float = 0.5) -> None:
+    async def run(
+        self,
+        stop: asyncio.Event,
+        idle: float = 0.5,
+        *,
+        still_elected: Callable[[], Awaitable[bool]] | None = None,
+    ) -> None:
+        """Send until `stop` — or until `still_elected` says another process took over."""
         while not stop.is_set():
+            if still_elected is not None and not await still_elected():
+                log.warning("outbox: no longer the sender for %s", ", ".join(self.platforms))
+                return
             try:
                 worked = await self.deliver_once()
             except Exception:
@@ -180,13 +202,16 @@ class Outbox:
                 )
         return found
 
-    async def _send(self, row: Any) -> None:
+    async def _send(self, row: Any, last_start: float) -> None:
         chat = ChatRef(row.platform, row.chat_id, is_group=row.is_group)
         platform = self.platforms[row.platform]
         limiter = self.limiters[row.platform]
         async with self.concurrency:
             for _ in range(MAX_WAITS):
                 await limiter.acquire(chat)
+                if clock.monotonic() > last_start:
+                    await self._give_back(row.id)  # the lease is running out
+                    return
                 try:
                     await platform.send(chat, decode_reply(row.message))
                 except RetryLater as exc:
@@ -216,6 +241,11 @@ class Outbox:
             values["sent_at"] = utcnow()
         async with self.db.transaction() as conn:
             await conn.execute(update(outbox).where(outbox.c.id == row_id).values(**values))
+
+    async def _give_back(self, row_id: int) -> None:
+        """Unsent, not failed: the next lease takes it (no attempt counted)."""
+        async with self.db.transaction() as conn:
+            await conn.execute(update(outbox).where(outbox.c.id == row_id).values(lease_until=None))
 
     async def _retry_later(self, row: Any) -> None:
         attempts = row.attempts + 1

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.basics import NO_WORDS, YES_WORDS
@@ -146,19 +146,21 @@ def parse_set(text: str) -> SetResult | None:
 # --- storage ------------------------------------------------------------------------------------
 
 
+_PREVIOUS = (
+    select(readiness_checks.c.set_result)
+    .where(
+        readiness_checks.c.user_id == bindparam("uid"),
+        readiness_checks.c.set_result.is_not(None),
+    )
+    .order_by(readiness_checks.c.at.desc(), readiness_checks.c.id.desc())
+    .limit(HISTORY_LIMIT)
+)
+
+
 async def previous_results(conn: AsyncConnection, user_id: int) -> list[SetResult]:
     """The user's earlier working-set results, most recent first (stops for pain have none)."""
-    query = (
-        select(readiness_checks.c.set_result)
-        .where(
-            readiness_checks.c.user_id == user_id,
-            readiness_checks.c.set_result.is_not(None),
-        )
-        .order_by(readiness_checks.c.at.desc(), readiness_checks.c.id.desc())
-        .limit(HISTORY_LIMIT)
-    )
     found: list[SetResult] = []
-    for value in (await conn.execute(query)).scalars():
+    for value in (await conn.execute(_PREVIOUS, {"uid": user_id})).scalars():
         try:
             found.append(SetResult(value))
         except ValueError:
@@ -175,15 +177,16 @@ async def record_check(
     verdict: VerdictKind,
 ) -> None:
     await turn.conn.execute(
-        insert(readiness_checks).values(
-            user_id=turn.user.id,
-            day=turn.today,
-            at=turn.now,
-            last_soreness=str(last),
-            sharp_pain=sharp_pain,
-            set_result=None if result is None else str(result),
-            verdict=str(verdict),
-        )
+        insert(readiness_checks),
+        {
+            "user_id": turn.user.id,
+            "day": turn.today,
+            "at": turn.now,
+            "last_soreness": str(last),
+            "sharp_pain": sharp_pain,
+            "set_result": None if result is None else str(result),
+            "verdict": str(verdict),
+        },
     )
 
 

@@ -26,8 +26,8 @@ from core.outbox import encode_reply
 from core.program import program_for
 from core.schedule import next_due
 from core.schema import as_utc, checkins, outbox, reminders, users, utcnow
+from core.sql import insert_ignoring_duplicates
 from core.timezones import zone_or_utc
-from core.users import insert_ignoring_duplicates
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Users and chats: load-or-create by platform identity, export and forget."""
+"""Users and chats: created on first contact by platform identity; export and forget."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.events import ChatRef, Sender
 from core.schema import USER_TABLES, chats, users, utcnow
+from core.sql import insert_ignoring_duplicates
 
 
 @dataclass(slots=True)
@@ -30,28 +30,8 @@ class UserRecord:
     nudge: bool = False
 
 
-def insert_ignoring_duplicates(conn: AsyncConnection, table: Table) -> Any:
-    """INSERT … ON CONFLICT DO NOTHING on either backend: concurrent workers may race
-    to create the same row, and the loser should simply read the winner's."""
-    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
-    return dialect.insert(table).on_conflict_do_nothing()
-
-
-async def load_or_create_user(conn: AsyncConnection, sender: Sender) -> UserRecord:
-    query = select(users).where(
-        users.c.platform == sender.platform, users.c.platform_user_id == sender.user_id
-    )
-    row = (await conn.execute(query)).first()
-    if row is None:
-        await conn.execute(
-            insert_ignoring_duplicates(conn, users).values(
-                platform=sender.platform,
-                platform_user_id=sender.user_id,
-                display_name=sender.display_name[:128],
-                created_at=utcnow(),
-            )
-        )
-        row = (await conn.execute(query)).one()
+def user_record(row: Any) -> UserRecord:
+    """A `users` row (or a row holding all of its columns) as a UserRecord."""
     return UserRecord(
         id=row.id,
         platform=row.platform,
@@ -68,14 +48,29 @@ async def load_or_create_user(conn: AsyncConnection, sender: Sender) -> UserReco
     )
 
 
+async def create_user(conn: AsyncConnection, sender: Sender) -> None:
+    """First contact. Two workers may see someone's first two messages at once: the
+    second insert waits for the first and then does nothing."""
+    await conn.execute(
+        insert_ignoring_duplicates(conn, users),
+        {
+            "platform": sender.platform,
+            "platform_user_id": sender.user_id,
+            "display_name": sender.display_name[:128],
+            "created_at": utcnow(),
+        },
+    )
+
+
 async def ensure_chat(conn: AsyncConnection, chat: ChatRef) -> None:
     await conn.execute(
-        insert_ignoring_duplicates(conn, chats).values(
-            platform=chat.platform,
-            chat_id=chat.chat_id,
-            is_group=chat.is_group,
-            created_at=utcnow(),
-        )
+        insert_ignoring_duplicates(conn, chats),
+        {
+            "platform": chat.platform,
+            "chat_id": chat.chat_id,
+            "is_group": chat.is_group,
+            "created_at": utcnow(),
+        },
     )
 
 

@@ -1,6 +1,9 @@
 """Shared fixtures: a migrated database on SQLite and, where a server answers, PostgreSQL.
 
-`COACH_TEST_DATABASES=sqlite` (or `postgresql`) narrows the run to one backend.
+Every test taking `database_url` (or a fixture built on it) runs once per backend.
+`--db sqlite|postgresql|both` (or `COACH_TEST_DB`) selects them. Left unset, PostgreSQL
+runs when its server answers and is skipped with the reason otherwise; named
+explicitly, a missing server is an error, so CI cannot pass without it by accident.
 """
 
 from __future__ import annotations
@@ -37,24 +40,54 @@ def _postgres_answers() -> bool:
         return False
 
 
+POSTGRES_UP = _postgres_answers()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=("sqlite", "postgresql", "both"),
+        default=os.environ.get("COACH_TEST_DB") or None,
+        help="storage backends to test (default: both, PostgreSQL skipped without a server)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    chosen = config.getoption("--db")
+    if chosen in ("postgresql", "both") and not POSTGRES_UP:
+        raise pytest.UsageError(f"--db {chosen}: no PostgreSQL server answers on 127.0.0.1:5432")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Drop the parametrised runs on backends not asked for."""
+    chosen = config.getoption("--db")
+    if chosen in (None, "both"):
+        return
+    keep, drop = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("database_url") if callspec else None
+        if backend is None and item.get_closest_marker("postgres") is not None:
+            backend = "postgresql"
+        (drop if backend not in (None, chosen) else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 def _backends() -> list[object]:
-    wanted = os.environ.get("COACH_TEST_DATABASES", "sqlite,postgresql").split(",")
-    params: list[object] = []
-    if "sqlite" in wanted:
-        params.append("sqlite")
-    if "postgresql" in wanted:
-        params.append(
-            pytest.param(
-                "postgresql",
-                marks=[
-                    pytest.mark.postgres,
-                    pytest.mark.skipif(
-                        not _postgres_answers(), reason="no PostgreSQL server on 127.0.0.1:5432"
-                    ),
-                ],
-            )
-        )
-    return params
+    return [
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=[
+                pytest.mark.postgres,
+                pytest.mark.skipif(
+                    not POSTGRES_UP, reason="no PostgreSQL server on 127.0.0.1:5432"
+                ),
+            ],
+        ),
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -89,6 +122,17 @@ async def _reset_postgres() -> None:
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}"
+    request.getfixturevalue("_postgres_database")
+    await _reset_postgres()
+    return PG_URL
+
+
+@pytest.fixture
+async def postgres_url(request: pytest.FixtureRequest) -> str:
+    """An empty database on the PostgreSQL server, for tests only it can run (mark
+    them `postgres`): several workers on one server, connections cut under a worker."""
+    if not POSTGRES_UP:
+        pytest.skip("no PostgreSQL server on 127.0.0.1:5432")
     request.getfixturevalue("_postgres_database")
     await _reset_postgres()
     return PG_URL

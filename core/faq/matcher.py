@@ -206,18 +206,23 @@ class Bm25:
             df.update(d.keys())
         n = len(docs)
         self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self.norms = [k1 * (1 - b + b * length / self.avg) for length in self.lengths]
+        # Which documents hold each term: a question touches only those, not every
+        # document for every term (the FAQ was the costliest thing an event did).
+        self.postings: dict[str, list[tuple[int, int]]] = {}
+        for i, doc in enumerate(docs):
+            for term, tf in doc.items():
+                self.postings.setdefault(term, []).append((i, tf))
 
     def scores(self, query: Iterable[str]) -> list[float]:
-        terms = [t for t in query if t in self.idf]
-        out = []
-        for doc, length in zip(self.docs, self.lengths, strict=True):
-            norm = self.k1 * (1 - self.b + self.b * length / self.avg)
-            s = 0.0
-            for t in terms:
-                tf = doc.get(t, 0)
-                if tf:
-                    s += self.idf[t] * tf * (self.k1 + 1) / (tf + norm)
-            out.append(s)
+        out = [0.0] * len(self.docs)
+        boost = self.k1 + 1
+        for t in query:
+            idf = self.idf.get(t)
+            if idf is None:
+                continue
+            for i, tf in self.postings[t]:
+                out[i] += idf * tf * boost / (tf + self.norms[i])
         return out
 
     def ceiling(self, query: Iterable[str]) -> float:
@@ -328,22 +333,23 @@ class Matcher:
         coverage = known / len(content) if content else 0.0
         return list(_stemmer.stemWords(fixed)), coverage
 
-    def rank(self, text: str) -> tuple[list[tuple[str, float]], float]:
-        query, coverage = self.analyse(text)
+    def rank(self, query: list[str]) -> list[tuple[str, float]]:
+        """Topics by score for the stems `analyse` made of a question."""
         if not query:
-            return [], coverage
+            return []
         entry = self.entries.scores(query)
         top = self.entries.ceiling(query)
         per_key = {k: s / top for k, s in zip(self.keys, entry, strict=True)}
         q_top = self.questions.ceiling(query)
         best_q: dict[str, float] = {}
         for key, s in zip(self.q_keys, self.questions.scores(query), strict=True):
-            best_q[key] = max(best_q.get(key, 0.0), s / q_top)
+            if s:  # most example questions share no word with this one: 0 is the default
+                best_q[key] = max(best_q.get(key, 0.0), s / q_top)
         blended = {
             k: (1 - self.question_weight) * per_key[k] + self.question_weight * best_q.get(k, 0.0)
             for k in self.keys
         }
-        return sorted(blended.items(), key=lambda kv: -kv[1]), coverage
+        return sorted(blended.items(), key=lambda kv: -kv[1])
 
     def similar(self, text: str) -> dict[str, float]:
         """Per key, the cosine similarity of its closest example question."""
@@ -358,8 +364,8 @@ class Matcher:
     def match(self, text: str) -> Match:
         if classify_pain(text).kind is PainKind.RED_FLAG:
             return Match(RED_FLAGS, 1.0, (RED_FLAGS,))
-        ranked, coverage = self.rank(text)
-        query, _ = self.analyse(text)
+        query, coverage = self.analyse(text)
+        ranked = self.rank(query)
         on_topic = any(t in self.topical for t in query)
         answerable = (
             bool(ranked)

@@ -1,0 +1,43 @@
+"""The storage layer's promises, on both backends: a transaction is all or nothing."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from core.db import Database
+from core.schema import users, utcnow
+
+
+async def user_count(db: Database) -> int:
+    async with db.transaction() as conn:
+        return int(await conn.scalar(select(func.count()).select_from(users)) or 0)
+
+
+def a_user(name: str) -> dict[str, object]:
+    return {"platform": "test", "platform_user_id": name, "created_at": utcnow()}
+
+
+async def test_a_failed_transaction_leaves_nothing_behind(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as conn:
+            await conn.execute(insert(users), a_user("half"))
+            raise RuntimeError("the handler failed after its first write")
+    assert await user_count(db) == 0
+    async with db.transaction() as conn:
+        await conn.execute(insert(users), a_user("whole"))
+        streamed = await conn.stream(select(users.c.platform_user_id))
+        assert [row[0] async for row in streamed] == ["whole"]
+    assert await user_count(db) == 1
+
+
+async def test_concurrent_transactions_in_one_process_all_commit(db: Database) -> None:
+    async def add(n: int) -> None:
+        async with db.transaction() as conn:
+            await conn.execute(insert(users), a_user(f"u{n}"))
+            await asyncio.sleep(0)  # others are waiting to start theirs meanwhile
+
+    await asyncio.gather(*(add(n) for n in range(50)))
+    assert await user_count(db) == 50
