@@ -18,6 +18,7 @@ from core.cohorts import Cohorts
 from core.db import Database
 from core.delivery import Platform
 from core.faq.feature import Faq
+from core.flood import FloodControl, FloodLimits
 from core.history import History
 from core.housekeeping import prune_processed_updates
 from core.outbox import Outbox
@@ -44,10 +45,23 @@ def features() -> list[Feature]:
     ]
 
 
-async def open_coach(database_url: str, default_tz: str) -> Coach:
+async def open_coach(
+    database_url: str, default_tz: str, *, flood: FloodControl | None = None
+) -> Coach:
     db = Database(database_url)
     await db.migrate()
-    return Coach(db, default_tz=default_tz).install(features())
+    return Coach(db, default_tz=default_tz, flood=flood).install(features())
+
+
+def flood_control(settings: Settings) -> FloodControl:
+    return FloodControl(
+        FloodLimits(
+            per_minute=settings.flood_per_minute,
+            burst=settings.flood_burst,
+            group_per_minute=settings.flood_group_per_minute,
+            group_burst=settings.flood_group_burst,
+        )
+    )
 
 
 async def chat(settings: Settings, *, user_id: str, json_mode: bool) -> None:
@@ -63,7 +77,13 @@ async def run(settings: Settings, *, user_id: str) -> None:
     loop; stop cleanly on SIGTERM/SIGINT. With no platform configured, run the console
     chat instead (reminders appear there too), so a new user sees the coach work with
     zero set-up."""
-    coach = await open_coach(settings.database_url, settings.default_timezone)
+    # The local console is one trusted person (often piping a script): no flood control.
+    public = settings.telegram_token is not None or settings.discord_token is not None
+    coach = await open_coach(
+        settings.database_url,
+        settings.default_timezone,
+        flood=flood_control(settings) if public else None,
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import Database
 from core.events import Event, Reply
+from core.flood import FloodControl
 from core.schema import processed_updates, utcnow
 from core.state import load_conversation, save_conversation
 from core.text import MAX_TEXT, clean_text, parse_command
@@ -80,9 +81,13 @@ class Feature(Protocol):
 
 
 class Coach:
-    def __init__(self, db: Database, *, default_tz: str = "UTC") -> None:
+    def __init__(
+        self, db: Database, *, default_tz: str = "UTC", flood: FloodControl | None = None
+    ) -> None:
         self.db = db
         self.default_tz = default_tz
+        # None: no flood control (tests drive one user fast); `coach` always sets one.
+        self.flood = flood
         self.commands: dict[str, Command] = {}
         self.flows: dict[str, Flow] = {}
         self.buttons: dict[str, ButtonHandler] = {}
@@ -107,6 +112,11 @@ class Coach:
     # -- handling -------------------------------------------------------------------
 
     async def handle(self, event: Event) -> list[Reply]:
+        if self.flood is not None:
+            # Before any database work: a flood costs the others nothing.
+            refused = self.flood.check(event)
+            if refused is not None:
+                return [Reply(refused.notice)] if refused.notice else []
         text = clean_text(event.text or "")
         if event.payload is None:
             if len(event.text or "") > MAX_TEXT:
