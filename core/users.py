@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.events import ChatRef, Sender
 from core.schema import USER_TABLES, chats, users, utcnow
+from core.text import clean_name
 
 
 @dataclass(slots=True)
@@ -47,7 +48,7 @@ async def load_or_create_user(conn: AsyncConnection, sender: Sender) -> UserReco
             insert_ignoring_duplicates(conn, users).values(
                 platform=sender.platform,
                 platform_user_id=sender.user_id,
-                display_name=sender.display_name[:128],
+                display_name=clean_name(sender.display_name),
                 created_at=utcnow(),
             )
         )
