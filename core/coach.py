@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -118,11 +118,14 @@ class Coach:
             if refused is not None:
                 return [Reply(refused.notice)] if refused.notice else []
         text = clean_text(event.text or "")
-        if event.payload is None:
-            if len(event.text or "") > MAX_TEXT:
-                return [Reply(TOO_LONG)]
-            if not text:
-                return [Reply(EMPTY)]
+        if event.payload is not None:
+            # A forged payload's argument may be quoted back ("I don't know the time zone
+            # …"): it gets the same cleaning as typed text.
+            event = replace(event, payload=clean_text(event.payload))
+        elif len(event.text or "") > MAX_TEXT:
+            return [Reply(TOO_LONG)]
+        elif not text:
+            return [Reply(EMPTY)]
         try:
             async with self.db.transaction() as conn:
                 if event.update_id is not None:
