@@ -6,6 +6,13 @@ outcome. Platform limits are kept per process: a global rate and a minimum gap p
 (Telegram: about 30 messages/s, 1/s per chat, 20/min per group). A 429 holds the
 whole platform for the time it asks; a blocked user is marked unreachable and their
 reminders paused.
+
+At most once, across crashes too: just before a message is handed to the platform its
+row is marked `failed = "sending"` (committed). A process killed after the platform took
+the message but before `sent_at` was written leaves that mark, and the row is never
+picked again — a crash can cost a reminder in that instant, but never doubles one. The
+same holds for a send that timed out waiting for the platform's answer (`Unconfirmed`).
+`recover()` relabels such rows "unconfirmed" once their lease has run out, and logs them.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 
 from core.db import Database
-from core.delivery import Platform, RetryLater, Unreachable
+from core.delivery import Platform, RetryLater, Unconfirmed, Unreachable
 from core.events import Button, ChatRef, Reply
 from core.schema import outbox, reminders, users, utcnow
 
@@ -32,6 +39,9 @@ LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 6
 # Rate-limit answers waited out in a row before the row goes back to the queue.
 MAX_WAITS = 20
+# `failed` values: handed to the platform, outcome not recorded (yet); and for good.
+SENDING = "sending"
+UNCONFIRMED = "unconfirmed"
 
 
 def encode_reply(reply: Reply) -> dict[str, Any]:
@@ -99,6 +109,7 @@ class DeliveryStats:
     retried: int = 0
     unreachable: int = 0
     failed: int = 0
+    unconfirmed: int = 0
 
 
 class Outbox:
@@ -130,6 +141,10 @@ class Outbox:
         return len(leased)
 
     async def run(self, stop: asyncio.Event, idle: float = 0.5) -> None:
+        try:
+            await self.recover()
+        except Exception:
+            log.exception("outbox recovery failed; carrying on")
         while not stop.is_set():
             try:
                 worked = await self.deliver_once()
@@ -139,6 +154,29 @@ class Outbox:
             if not worked:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=idle)
+
+    async def recover(self, now: datetime | None = None) -> int:
+        """Rows a dead process was sending (their lease ran out with the "sending" mark
+        still on): they may have arrived, so they are marked unconfirmed, not resent."""
+        now = now or utcnow()
+        async with self.db.transaction() as conn:
+            result = await conn.execute(
+                update(outbox)
+                .where(
+                    outbox.c.failed == SENDING,
+                    outbox.c.sent_at.is_(None),
+                    or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now),
+                )
+                .values(failed=UNCONFIRMED, lease_until=None)
+            )
+        count = int(result.rowcount or 0)
+        if count:
+            log.warning(
+                "%d queued message(s) were being sent when a process stopped; they may have "
+                "arrived, so they are not sent again",
+                count,
+            )
+        return count
 
     async def _lease(self, now: datetime) -> list[Any]:
         pending = and_(
@@ -168,13 +206,21 @@ class Outbox:
         async with self.concurrency:
             for _ in range(MAX_WAITS):
                 await limiter.acquire(chat)
+                await self._mark(row.id, SENDING)
                 try:
                     await platform.send(chat, decode_reply(row.message))
                 except RetryLater as exc:
-                    # Wait it out here: the lease keeps other senders off this row.
+                    # Surely not delivered. Wait it out here: the lease keeps other
+                    # senders off this row.
                     self.stats.retried += 1
+                    await self._mark(row.id, None)
                     limiter.hold(exc.after)
                     continue
+                except Unconfirmed as exc:
+                    self.stats.unconfirmed += 1
+                    log.warning("outbox row %s may or may not have arrived: %s", row.id, exc)
+                    await self._finish(row.id, failed=UNCONFIRMED)
+                    return
                 except Unreachable:
                     self.stats.unreachable += 1
                     await self._finish(row.id, failed="unreachable")
@@ -189,18 +235,20 @@ class Outbox:
                 return
             await self._retry_later(row)
 
+    async def _mark(self, row_id: int, failed: str | None) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(update(outbox).where(outbox.c.id == row_id).values(failed=failed))
+
     async def _finish(self, row_id: int, *, failed: str | None = None) -> None:
-        values: dict[str, Any] = {"lease_until": None}
-        if failed:
-            values["failed"] = failed
-        else:
+        values: dict[str, Any] = {"lease_until": None, "failed": failed}
+        if not failed:
             values["sent_at"] = utcnow()
         async with self.db.transaction() as conn:
             await conn.execute(update(outbox).where(outbox.c.id == row_id).values(**values))
 
     async def _retry_later(self, row: Any) -> None:
         attempts = row.attempts + 1
-        values: dict[str, Any] = {"attempts": attempts, "lease_until": None}
+        values: dict[str, Any] = {"attempts": attempts, "lease_until": None, "failed": None}
         if attempts >= MAX_ATTEMPTS:
             self.stats.failed += 1
             values["failed"] = "gave up after errors"
