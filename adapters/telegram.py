@@ -20,7 +20,10 @@ load balancer, served by a small aiohttp server that checks the secret token on 
 
 Failures never stop the process: 429s are waited out (PTB's `AIORateLimiter`), network errors
 retried with backoff, a user who blocked the bot is reported through `on_unreachable`, and a
-malformed update is logged and skipped (it would otherwise block getUpdates for good).
+malformed update is logged and skipped (it would otherwise block getUpdates for good). A
+message is never sent twice: a send that timed out waiting for Telegram's answer may have
+arrived, so it is not retried (`Unconfirmed` for the outbox); only failures that surely
+happened before Telegram acted (no connection, an error status, a 429) are.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
+import httpx
 from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
@@ -70,7 +74,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from core.delivery import RetryLater, Unreachable
+from core.delivery import RetryLater, Unconfirmed, Unreachable
 from core.events import MAX_PAYLOAD_BYTES, ChatRef, Event, Reply, Sender
 from core.text import parse_command, shorten
 from core.turn import owner_tag, parse_question_payload
@@ -145,6 +149,9 @@ class TelegramConfig:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8080
     poll_timeout: float = 25.0
+    # Seconds to wait for Telegram's answer to a call (PTB's default). A send that outlasts
+    # it is not repeated, since it may have arrived.
+    read_timeout: float = 5.0
     rate_limit_retries: int = 3
     concurrent_updates: int = 16
 
@@ -215,6 +222,13 @@ def retry_seconds(exc: RetryAfter) -> float:
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         value = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def maybe_delivered(exc: NetworkError) -> bool:
+    """A call that timed out waiting for the answer reached Telegram and may have been
+    carried out; a connection that could not be made, a full pool or an error status means
+    it surely was not, so only those are safe to repeat for a send."""
+    return isinstance(exc.__cause__, httpx.ReadTimeout)
 
 
 def is_chat_gone(exc: BadRequest) -> bool:
@@ -317,6 +331,7 @@ class TelegramAdapter:
             .base_url(base_url)
             .base_file_url(base_file_url)
             .rate_limiter(AIORateLimiter(max_retries=config.rate_limit_retries))
+            .read_timeout(config.read_timeout)
             .concurrent_updates(max(1, config.concurrent_updates))
         )
         if config.webhook_url:
@@ -731,6 +746,8 @@ class TelegramAdapter:
                 raise Unreachable(exc.message) from exc
             raise
         except NetworkError as exc:  # includes TimedOut
+            if maybe_delivered(exc):
+                raise Unconfirmed("Telegram did not answer in time") from exc
             self._network_failures += 1
             after = min(60.0, 2.0 ** min(self._network_failures, 6))
             raise RetryLater(after, f"Telegram network error: {exc.message}") from exc
@@ -792,7 +809,7 @@ class TelegramAdapter:
                 reply_parameters=replying(),
                 message_thread_id=thread,
             )
-            await self._call(send_text, retries=retries)
+            await self._call(send_text, retries=retries, idempotent=False)
         for n, (kind, data, name) in enumerate(media):
             last = n == len(media) - 1
             send_media = functools.partial(
@@ -805,11 +822,14 @@ class TelegramAdapter:
                 reply_parameters=replying(),
                 message_thread_id=thread,
             )
-            await self._call(send_media, retries=retries)
+            await self._call(send_media, retries=retries, idempotent=False)
 
-    async def _call(self, make: Callable[[], Awaitable[T]], *, retries: int = 0) -> T:
+    async def _call(
+        self, make: Callable[[], Awaitable[T]], *, retries: int = 0, idempotent: bool = True
+    ) -> T:
         """One Bot API call; `retries` network failures (and 429s that outlasted the rate
-        limiter's own retries) are retried with backoff before giving up."""
+        limiter's own retries) are retried with backoff before giving up. A call that is
+        not `idempotent` (a send) is not repeated after it may have been carried out."""
         delay = BACKOFF_START
         for attempt in range(retries + 1):
             try:
@@ -823,6 +843,9 @@ class TelegramAdapter:
                 await asyncio.sleep(wait)
             except NetworkError as exc:
                 if attempt == retries:
+                    raise
+                if not idempotent and maybe_delivered(exc):
+                    log.warning("Telegram did not answer a send in time; not repeating it")
                     raise
                 log.info("Telegram network error (%s); retrying in %.1f s", exc.message, delay)
                 await asyncio.sleep(delay)

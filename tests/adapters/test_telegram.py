@@ -5,6 +5,7 @@ No network and no token needed."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import os
 import signal
@@ -22,7 +23,7 @@ from telegram.error import InvalidToken
 from adapters.telegram import MenuCommand, TelegramAdapter, TelegramConfig, api_urls, split_text
 from core.coach import Coach
 from core.db import Database
-from core.delivery import RetryLater, Unreachable
+from core.delivery import RetryLater, Unconfirmed, Unreachable
 from core.events import Button, ChatRef, Event, Reply, rows
 from core.turn import owner_tag
 from tests.conftest import build_coach
@@ -504,3 +505,70 @@ def test_split_text_counts_utf16_units_and_keeps_everything() -> None:
     assert len(parts) == 2 and "".join(parts) == text
     assert all(len(p.encode("utf-16-le")) // 2 <= 4096 for p in parts)
     assert split_text("   ") == []
+
+
+# --- platform faults ----------------------------------------------------------------------
+
+
+async def test_a_send_answered_too_late_is_not_sent_twice(
+    tg: FakeTelegram, real_coach: Coach
+) -> None:
+    async with running(tg, real_coach.handle, read_timeout=0.5) as bot:
+        tg.slow("sendMessage", 1.5)  # Telegram posts it, but answers after our timeout
+        mark = tg.mark()
+        tg.push(tg.text(ALICE, "/help"))
+        await tg.wait_for("sendMessage", since=mark)
+        answer = await bot.say(ALICE, "/start")  # and the bot carries on
+        assert answer.text.startswith("Hi")
+    helps = [c for c in tg.sent("sendMessage", since=mark) if c.text.startswith("Here's")]
+    assert len(helps) == 1
+
+    alice = ChatRef("telegram", str(ALICE))
+    async with running(tg, Scripted(), read_timeout=0.5) as bot:
+        tg.slow("sendMessage", 1.5)
+        with pytest.raises(Unconfirmed):  # the outbox records it and does not resend
+            await bot.adapter.send(alice, Reply("Leg day today"))
+    assert len([c for c in tg.sent("sendMessage") if c.text == "Leg day today"]) == 1
+
+
+async def test_a_dropped_connection_is_retried_and_the_reply_arrives_once(bot: Harness) -> None:
+    bot.tg.drop("sendMessage")  # nothing was done: safe to send again
+    mark = bot.tg.mark()
+    answer = await bot.say(ALICE, "/help")
+    assert answer.text.startswith("Here's what I can do")
+    attempts = [c.status for c in bot.tg.calls[mark:] if c.method == "sendMessage"]
+    assert attempts == [0, 200]
+
+    bot.tg.drop("sendMessage")
+    with pytest.raises(RetryLater):  # the outbox's own backoff takes it from here
+        await bot.adapter.send(ChatRef("telegram", str(BOB)), Reply("Leg day today"))
+
+
+async def test_telegram_failing_for_a_while_costs_one_reply_not_the_bot(bot: Harness) -> None:
+    bot.tg.fail("sendMessage", 502, "Bad Gateway", chat_id=ALICE, times=4)  # try + 3 retries
+    mark = bot.tg.mark()
+    bot.tg.push(bot.tg.text(ALICE, "/help"))
+    other = await bot.say(BOB, "/start")  # others are answered meanwhile
+    assert other.chat_id == BOB
+
+    def failed() -> list[Call]:
+        return [c for c in bot.tg.calls[mark:] if c.method == "sendMessage" and c.status == 502]
+
+    await bot.tg.wait_until(lambda: len(failed()) == 4, within=10)
+    gaps = [b.at - a.at for a, b in itertools.pairwise(failed())]
+    assert [round(g, 1) >= w for g, w in zip(gaps, (0.5, 1.0, 2.0), strict=True)] == [True] * 3
+    answer = await bot.say(ALICE, "/help")  # given up on that one; the bot is fine
+    assert answer.text.startswith("Here's what I can do")
+
+
+async def test_polling_rides_out_getupdates_errors_with_backoff(bot: Harness) -> None:
+    bot.tg.fail("getUpdates", 502, "Bad Gateway", times=2)
+    first = await bot.say(ALICE, "/help")  # the poll in progress brings it; the next two fail
+    assert first.text.startswith("Here's what I can do")
+    mark = bot.tg.mark()
+    bot.tg.push(bot.tg.text(ALICE, "/start"))
+    [welcome] = await bot.tg.wait_for("sendMessage", since=mark, within=15)
+    assert welcome.text.startswith("Hi")
+    polls = [c for c in bot.tg.calls if c.method == "getUpdates"]
+    failures = [c for c in polls if c.status == 502]
+    assert len(failures) == 2 and failures[1].at - failures[0].at >= 0.9  # backing off
