@@ -517,6 +517,28 @@ async def test_rate_limits_are_waited_out_or_handed_to_the_outbox(bot: Bot) -> N
     assert raised.value.after == 120.0
 
 
+async def test_server_errors_are_retried_and_network_errors_handed_to_the_outbox(
+    bot: Bot,
+) -> None:
+    ned = bot.fake.user("Ned")
+    chat = ChatRef("discord", str(ned.id))
+    bot.fake.fail_next(r"^/channels/\d+/messages$", 502)
+    await bot.adapter.send(chat, Reply("Workout day!"))  # discord.py retried after a pause
+    posts = bot.fake.calls_to("POST", r"/channels/\d+/messages")
+    assert len(posts) == 2
+    assert [m.content for m in bot.fake.channel(bot.fake.dm_channels[ned.id])] == ["Workout day!"]
+
+    bot.fake.fail_next(r"^/channels/\d+/messages$", 0)  # the connection drops, nothing done
+    with pytest.raises(RetryLater):
+        await bot.adapter.send(chat, Reply("Check in?"))
+    await bot.adapter.send(chat, Reply("Check in?"))  # the outbox's next round
+    shown = [m.content for m in bot.fake.channel(bot.fake.dm_channels[ned.id])]
+    assert shown == ["Workout day!", "Check in?"]  # each exactly once
+
+    answer = await bot.slash(ned, "help")  # and the bot carries on
+    assert "/checkin" in text(answer)
+
+
 # -- rendering --------------------------------------------------------------------------------
 
 
