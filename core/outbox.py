@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import DBAPIError
 
 from core.db import Database
 from core.delivery import Platform, RetryLater, Unconfirmed, Unreachable
@@ -42,6 +43,9 @@ MAX_WAITS = 20
 # `failed` values: handed to the platform, outcome not recorded (yet); and for good.
 SENDING = "sending"
 UNCONFIRMED = "unconfirmed"
+# Writing a row's state is retried this many times, waiting 0.2 s, 0.4 s, … in between.
+WRITE_ATTEMPTS = 6
+WRITE_BACKOFF = 0.2
 
 
 def encode_reply(reply: Reply) -> dict[str, Any]:
@@ -236,15 +240,13 @@ class Outbox:
             await self._retry_later(row)
 
     async def _mark(self, row_id: int, failed: str | None) -> None:
-        async with self.db.transaction() as conn:
-            await conn.execute(update(outbox).where(outbox.c.id == row_id).values(failed=failed))
+        await self._update(row_id, failed=failed)
 
     async def _finish(self, row_id: int, *, failed: str | None = None) -> None:
         values: dict[str, Any] = {"lease_until": None, "failed": failed}
         if not failed:
             values["sent_at"] = utcnow()
-        async with self.db.transaction() as conn:
-            await conn.execute(update(outbox).where(outbox.c.id == row_id).values(**values))
+        await self._update(row_id, **values)
 
     async def _retry_later(self, row: Any) -> None:
         attempts = row.attempts + 1
@@ -254,8 +256,22 @@ class Outbox:
             values["failed"] = "gave up after errors"
         else:
             values["not_before"] = utcnow() + timedelta(seconds=2**attempts)
-        async with self.db.transaction() as conn:
-            await conn.execute(update(outbox).where(outbox.c.id == row.id).values(**values))
+        await self._update(row.id, **values)
+
+    async def _update(self, row_id: int, **values: Any) -> None:
+        """Record a row's state. The database may be failing for a moment (locked, being
+        restarted), so the write is retried for a while: given up, it would leave the
+        row's last state — "sending" for a message that may never have gone out."""
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                async with self.db.transaction() as conn:
+                    await conn.execute(update(outbox).where(outbox.c.id == row_id).values(**values))
+                return
+            except DBAPIError:
+                if attempt == WRITE_ATTEMPTS - 1:
+                    raise
+                log.warning("recording outbox row %s failed; retrying", row_id)
+                await asyncio.sleep(WRITE_BACKOFF * 2**attempt)
 
     async def _mark_unreachable(self, user_id: int | None, chat: ChatRef) -> None:
         if user_id is not None:
