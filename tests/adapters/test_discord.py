@@ -539,6 +539,29 @@ async def test_server_errors_are_retried_and_network_errors_handed_to_the_outbox
     assert "/checkin" in text(answer)
 
 
+async def test_names_and_quoted_text_never_ping_anyone(
+    fake: FakeDiscord, database: Database
+) -> None:
+    async def welcome(event: Event) -> list[Reply]:
+        return [Reply(f"Welcome to the cohort, {event.sender.display_name} <@&42> <@7>!")]
+
+    bot = await start_bot(fake, build_coach(database), handle=welcome)
+    try:
+        [shown] = await bot.slash(fake.user("@everyone"), "help", guild=True)
+        assert shown.content.startswith("Welcome to the cohort, @everyone")
+        channel = ChatRef("discord", str(fake.channel_id), is_group=True)
+        await bot.adapter.send(channel, Reply("Leg day, @here!"))
+    finally:
+        await bot.adapter.stop()
+    posted = [
+        c.body.get("data", c.body)
+        for c in fake.calls
+        if c.method == "POST" and isinstance(c.body, dict) and "content" in str(c.body)
+    ]
+    assert len(posted) == 2
+    assert all(p["allowed_mentions"]["parse"] == [] for p in posted)  # shown, never pinged
+
+
 # -- rendering --------------------------------------------------------------------------------
 
 
