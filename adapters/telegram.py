@@ -42,7 +42,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import httpx
 from telegram import (
@@ -252,18 +252,53 @@ def needs_admin_check(text: str | None, payload: str | None) -> bool:
     return parsed is not None and parsed[0] == "cohort"
 
 
-class _RedactToken(logging.Filter):
-    """httpx logs every request URL at INFO, and Bot API URLs carry the token."""
+class RedactSecrets(logging.Filter):
+    """Blanks out secrets in log records: PTB logs the Bot API URL, which holds the token,
+    and every call's parameters (a webhook's secret token) at DEBUG; httpx logs each
+    request URL at INFO. A filter sees only records logged on its own logger, never those
+    of its children, so it is put on every logger of those libraries (`attach`); the
+    traceback text is redacted too."""
 
-    def __init__(self, token: str) -> None:
+    LIBRARIES = ("telegram", "httpx", "httpcore", "adapters.telegram")
+
+    def __init__(self, *secrets: str) -> None:
         super().__init__()
-        self.token = token
+        found = {s for s in secrets if s}
+        found |= {quote(s, safe="") for s in found}  # as it appears inside a URL
+        self.secrets = sorted(found, key=len, reverse=True)
+        self._loggers: list[logging.Logger] = []
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "<token>")
+        return text
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if self.token and self.token in message:
-            record.msg, record.args = message.replace(self.token, "<token>"), None
+        cleaned = self.redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
         return True
+
+    def attach(self) -> None:
+        names = [
+            name
+            for name in list(logging.Logger.manager.loggerDict)
+            if any(name == lib or name.startswith(lib + ".") for lib in self.LIBRARIES)
+        ]
+        for name in {*names, *self.LIBRARIES}:
+            logger = logging.getLogger(name)
+            logger.addFilter(self)
+            self._loggers.append(logger)
+
+    def detach(self) -> None:
+        for logger in self._loggers:
+            logger.removeFilter(self)
+        self._loggers.clear()
 
 
 class _SkipMalformedUpdates(HTTPXRequest):
@@ -323,7 +358,9 @@ class TelegramAdapter:
         self._webhook_runner: web.AppRunner | None = None
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._network_failures = 0
-        self._redact = _RedactToken(config.token)
+        # Attached before the Application is built: building it logs the Bot API URL.
+        self._redact = RedactSecrets(config.token, webhook_secret_for(config))
+        self._redact.attach()
         base_url, base_file_url = api_urls(config.api_base_url)
         builder = (
             Application.builder()
@@ -351,7 +388,7 @@ class TelegramAdapter:
     async def start(self) -> None:
         """initialize → command menus → start → polling (or the webhook server). A start
         that fails part-way is undone before the error is raised."""
-        logging.getLogger("httpx").addFilter(self._redact)
+        self._redact.attach()  # again: loggers the libraries created since
         try:
             await self._start()
         except BaseException:
@@ -386,7 +423,7 @@ class TelegramAdapter:
         if self.app.running:
             await _quietly("stopping the application", self.app.stop())
         await _quietly("shutting down", self.app.shutdown())
-        logging.getLogger("httpx").removeFilter(self._redact)
+        self._redact.detach()
 
     async def _initialize(self) -> None:
         delay = 1.0

@@ -15,12 +15,20 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 import pytest
 from telegram.error import InvalidToken
 
-from adapters.telegram import MenuCommand, TelegramAdapter, TelegramConfig, api_urls, split_text
+from adapters.telegram import (
+    MenuCommand,
+    TelegramAdapter,
+    TelegramConfig,
+    api_urls,
+    split_text,
+    webhook_secret_for,
+)
 from core.coach import Coach
 from core.db import Database
 from core.delivery import RetryLater, Unconfirmed, Unreachable
@@ -572,3 +580,97 @@ async def test_polling_rides_out_getupdates_errors_with_backoff(bot: Harness) ->
     polls = [c for c in bot.tg.calls if c.method == "getUpdates"]
     failures = [c for c in polls if c.status == 502]
     assert len(failures) == 2 and failures[1].at - failures[0].at >= 0.9  # backing off
+
+
+# --- secrets never logged -------------------------------------------------------------------
+
+
+class Everything(logging.Handler):
+    """Every record of the process, formatted as a log file would show it (tracebacks too)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+async def test_a_full_run_at_debug_logs_no_token_or_webhook_secret(
+    tg: FakeTelegram, real_coach: Coach
+) -> None:
+    root = logging.getLogger()
+    seen = Everything()
+    level = root.level
+    root.addHandler(seen)
+    root.setLevel(logging.DEBUG)
+    try:
+        async with running(tg, real_coach.handle, read_timeout=0.5) as bot:
+            intro = await bot.say(ALICE, "/checkin")
+            await bot.press(ALICE, intro, "Start check-in")
+            tg.fail("sendMessage", 502, "Bad Gateway")
+            tg.drop("sendMessage")
+            tg.slow("sendMessage", 1.0)
+            tg.push(tg.text(ALICE, "/help"))
+            await bot.say(BOB, "/start")
+            tg.fail("sendMessage", 403, "Forbidden: bot was blocked by the user", chat_id=BOB)
+            tg.push(tg.text(BOB, "/help"))
+            await bot.unreachable.until(1)
+        config = {
+            "webhook_url": "https://coach.example.org/hook",
+            "webhook_listen": "127.0.0.1",
+            "webhook_port": 0,
+        }
+        async with running(tg, Scripted(), **config):
+            pass
+    finally:
+        root.removeHandler(seen)
+        root.setLevel(level)
+    text = "\n".join(seen.lines)
+    assert "HTTP Request: POST" in text and "setWebhook" in text  # it did log, in detail
+    secret = webhook_secret_for(TelegramConfig(TOKEN))
+    for leak in (TOKEN, quote(TOKEN, safe=""), secret):
+        assert leak not in text
+    assert "<token>" in text
+
+
+async def test_coach_run_at_debug_logs_no_secret(tg: FakeTelegram, tmp_path: Path) -> None:
+    secret = "webhook-Secret_123"
+    env = {
+        **os.environ,
+        "TELEGRAM_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": tg.url,
+        "TELEGRAM_WEBHOOK_SECRET": secret,
+        "DISCORD_TOKEN": "",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
+        "LOG_LEVEL": "DEBUG",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "run",
+        env=env,
+        cwd=tmp_path,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await tg.wait_for("deleteWebhook", within=20)
+        tg.fail("sendMessage", 502, "Bad Gateway")
+        tg.push(tg.text(ALICE, "/start"))
+        await tg.wait_for("sendMessage", within=10)
+        tg.push(tg.text(ALICE, "/checkin legs 3"))
+        await tg.wait_for("sendMessage", count=2, within=10)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(10):
+            _, stderr = await process.communicate()
+    log = stderr.decode()
+    assert process.returncode == 0
+    assert "DEBUG" in log and "Set Bot API URL" in log  # PTB logged the API URL…
+    assert "<token>" in log or "<redacted>" in log  # …blanked
+    for leak in (TOKEN, quote(TOKEN, safe=""), secret):
+        assert leak not in log
