@@ -8,6 +8,7 @@ users running slash commands and pressing buttons, and checks what they would se
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import sys
@@ -577,3 +578,30 @@ def test_long_text_is_split_and_media_and_buttons_ride_on_the_last_part() -> Non
     assert [len(r) for r in messages[1].buttons] == [5] * 5  # packed: 25 buttons at most
     assert [len(r) for r in messages[2].buttons] == [5]
     assert messages[2].content == "More choices:"
+
+
+async def test_a_run_at_debug_never_logs_the_token(fake: FakeDiscord, database: Database) -> None:
+    lines: list[str] = []
+
+    class Everything(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(logging.Formatter("%(name)s %(message)s").format(record))
+
+    root, handler = logging.getLogger(), Everything(logging.DEBUG)
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        bot = await start_bot(fake, build_coach(database))
+        try:
+            await bot.slash(fake.user("Pat"), "help")
+            fake.fail_next(r"^/channels/\d+/messages$", 0)
+            with pytest.raises(RetryLater):
+                await bot.adapter.send(ChatRef("discord", str(fake.channel_id), True), Reply("x"))
+        finally:
+            await bot.adapter.stop()
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    assert any("IDENTIFY" in line for line in lines)  # it logged the handshake, in detail
+    assert not any("test-token" in line for line in lines)
