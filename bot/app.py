@@ -20,7 +20,7 @@ from core.delivery import Platform
 from core.faq.feature import Faq
 from core.flood import FloodControl, FloodLimits
 from core.history import History
-from core.housekeeping import prune_processed_updates
+from core.housekeeping import prune_old_records, prune_processed_updates
 from core.outbox import Outbox
 from core.pain import Pain
 from core.program_feature import Program
@@ -146,7 +146,7 @@ async def run(settings: Settings, *, user_id: str) -> None:
     log.info("stopped")
 
 
-def start_scheduler(db: Database, settings: Settings) -> Any:
+def start_scheduler(db: Database, settings: Settings, *, paused: bool = False) -> Any:
     """APScheduler runs the periodic work inside this loop. The reminder tick only
     claims rows whose due time has come; the schedule itself lives in the database."""
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -164,5 +164,14 @@ def start_scheduler(db: Database, settings: Settings) -> Any:
         next_run_time=datetime.now(UTC),
     )
     scheduler.add_job(prune_processed_updates, "interval", hours=1, args=[db])
-    scheduler.start()
+    if settings.retention_days:
+        scheduler.add_job(
+            prune_old_records,
+            "interval",
+            hours=24,
+            args=[db, timedelta(days=settings.retention_days)],
+            id="retention",
+            next_run_time=datetime.now(UTC) + timedelta(minutes=5),
+        )
+    scheduler.start(paused=paused)
     return scheduler

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     reminder_grace_minutes: int = Field(default=60, ge=0, le=24 * 60)
     # How often the scheduler looks for due reminders.
     tick_seconds: float = Field(default=15.0, gt=0, le=300)
+    # Data retention: check-ins, readiness checks, pain reports and sent messages older than
+    # this many days are deleted (daily). 0 keeps them until the user sends /forget.
+    retention_days: int = Field(default=365, ge=0)
     # Flood control (Telegram and Discord): messages a minute one person may send, and
     # how many in a row before that rate applies; the same for a whole group chat.
     # A rate of 0 turns the limit off.
