@@ -86,7 +86,8 @@ class Coach:
     ) -> None:
         self.db = db
         self.default_tz = default_tz
-        # None: no flood control (tests drive one user fast); `coach` always sets one.
+        # None: no flood control (the local console, tests); `coach run` sets one when
+        # Telegram or Discord is configured.
         self.flood = flood
         self.commands: dict[str, Command] = {}
         self.flows: dict[str, Flow] = {}
