@@ -6,7 +6,7 @@ Drives the console core (`Coach.handle` with console events, exactly what `coach
 sends) with the real features, the real reminder tick (every second) and the real outbox,
 on a SQLite file. Injected faults:
 
-- database: every minute a fault window — another process holds the write lock longer
+- database: every minute a fault window — another connection holds the write lock longer
   than the busy timeout, then random statements fail ("disk I/O error");
 - platform: 429s (RetryLater), network errors, slow sends and sends that arrive but are
   never acknowledged (Unconfirmed);
@@ -17,7 +17,8 @@ database is busy, they wait and send the same thing again.
 
 Prints: events handled, errors surfaced to users, events lost (must be 0), duplicates
 sent (must be 0), reminders queued and delivered, flood control, peak RSS and whether RSS
-grew after the first minute. Exits 1 when something was lost or sent twice.
+grew after the first minute (and whether it was still climbing in the second half, as a
+leak would, or had levelled off). Exits 1 when something was lost or sent twice.
 
 Run: `python bench/soak.py --minutes 10` (default: $SOAK_MINUTES, else 10).
 """
@@ -455,7 +456,13 @@ async def soak(minutes: float, count: int, think: float, seed: int, url: str | N
     after = [mb for t, mb in samples if t > 60] or [first_minute[-1]]
     base, end, top = first_minute[-1], after[-1], max(mb for _, mb in samples)
     growth = end - base
+    # Still growing at the end, or settled? Compare the second half's start and end: a leak
+    # keeps climbing, caches and the allocator's high-water mark level off.
+    half = elapsed / 2
+    second_half = [mb for t, mb in samples if t >= half] or [end]
+    late_growth = second_half[-1] - second_half[0]
     grew = growth > max(20.0, 0.1 * base)
+    climbing = late_growth > max(10.0, 0.05 * base)
 
     print(f"soak: {count} users + 1 flooder, {elapsed / 60:.1f} min, seed {seed}")
     print(f"events handled:            {stats.events:,} ({stats.events / elapsed:.0f}/s)")
@@ -501,7 +508,9 @@ async def soak(minutes: float, count: int, think: float, seed: int, url: str | N
     print(
         f"peak RSS: {max(top, peak_rss_mb()):.0f} MB; after the first minute "
         f"{base:.0f} MB → end {end:.0f} MB: "
-        + (f"GREW by {growth:.0f} MB" if grew else f"no growth ({growth:+.0f} MB)")
+        + (f"grew by {growth:.0f} MB" if grew else f"no growth ({growth:+.0f} MB)")
+        + f"; second half {second_half[0]:.0f} → {second_half[-1]:.0f} MB: "
+        + ("STILL CLIMBING" if climbing else "level")
     )
     return 1 if lost or duplicates or stats.internal else 0
 
