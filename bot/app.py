@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -138,7 +140,11 @@ async def run(settings: Settings, *, user_id: str) -> None:
             console_task = asyncio.create_task(console.run())
             console_task.add_done_callback(lambda _: stop.set())
         outbox = Outbox(coach.db, platforms)
-        scheduler = start_scheduler(coach.db, settings)
+        runs = JobRuns()
+        scheduler = start_scheduler(coach.db, settings, runs=runs)
+        # Unwound in reverse: the scheduler stops, then the runs in flight finish, and
+        # only then do the adapters stop and the database close.
+        stack.push_async_callback(runs.wait)
         stack.callback(scheduler.shutdown, wait=False)
         sender = asyncio.create_task(outbox.run(stop))
         await stop.wait()
@@ -146,15 +152,51 @@ async def run(settings: Settings, *, user_id: str) -> None:
     log.info("stopped")
 
 
-def start_scheduler(db: Database, settings: Settings, *, paused: bool = False) -> Any:
+class JobRuns:
+    """Runs of the scheduler's jobs, as tasks a shutdown waits for. APScheduler cancels a
+    coroutine job that is still running when it shuts down; cancelled inside a database
+    transaction, the job left an aiosqlite thread behind that kept the process from
+    exiting, so `coach run` could hang on SIGTERM. A run is shielded from that cancel and
+    `wait` lets it finish before the database closes."""
+
+    def __init__(self) -> None:
+        self.running: set[asyncio.Future[Any]] = set()
+
+    def shielded(self, func: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        @functools.wraps(func)
+        async def run(*args: Any, **kwargs: Any) -> Any:
+            task = asyncio.ensure_future(func(*args, **kwargs))
+            self.running.add(task)
+            task.add_done_callback(self._done)
+            return await asyncio.shield(task)
+
+        return run
+
+    def _done(self, task: asyncio.Future[Any]) -> None:
+        self.running.discard(task)
+        if not task.cancelled():
+            task.exception()  # reported through the shield; retrieved here if that was gone
+
+    async def wait(self, within: float = 30.0) -> None:
+        if self.running:
+            await asyncio.wait(set(self.running), timeout=within)
+
+
+def start_scheduler(
+    db: Database, settings: Settings, *, paused: bool = False, runs: JobRuns | None = None
+) -> Any:
     """APScheduler runs the periodic work inside this loop. The reminder tick only
-    claims rows whose due time has come; the schedule itself lives in the database."""
+    claims rows whose due time has come; the schedule itself lives in the database.
+    With `runs`, every job run is one that shutdown can wait for (see JobRuns)."""
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    def job(func: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        return runs.shielded(func) if runs is not None else func
 
     grace = timedelta(minutes=settings.reminder_grace_minutes)
     scheduler = AsyncIOScheduler(timezone="UTC")
     scheduler.add_job(
-        tick,
+        job(tick),
         "interval",
         seconds=settings.tick_seconds,
         args=[db],
@@ -163,10 +205,10 @@ def start_scheduler(db: Database, settings: Settings, *, paused: bool = False) -
         coalesce=True,
         next_run_time=datetime.now(UTC),
     )
-    scheduler.add_job(prune_processed_updates, "interval", hours=1, args=[db])
+    scheduler.add_job(job(prune_processed_updates), "interval", hours=1, args=[db])
     if settings.retention_days:
         scheduler.add_job(
-            prune_old_records,
+            job(prune_old_records),
             "interval",
             hours=24,
             args=[db, timedelta(days=settings.retention_days)],
