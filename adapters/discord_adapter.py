@@ -260,6 +260,9 @@ class CoachClient(discord.AutoShardedClient):
             chunk_guilds_at_startup=False,
             guild_ready_timeout=config.guild_ready_timeout,
             max_ratelimit_timeout=config.max_ratelimit_timeout,
+            # The coach never means to ping anyone; a display name or quoted text like
+            # "@everyone" or "<@&role>" must stay text.
+            allowed_mentions=discord.AllowedMentions.none(),
         )
         self.adapter = adapter
         self.tree = CoachTree(self)

@@ -21,7 +21,10 @@ load balancer, served by a small aiohttp server that checks the secret token on 
 Failures never stop the process: 429s are waited out (live replies here, proactive sends by
 the outbox, which holds the whole queue; PTB's `AIORateLimiter` paces), network errors
 retried with backoff, a user who blocked the bot is reported through `on_unreachable`, and a
-malformed update is logged and skipped (it would otherwise block getUpdates for good).
+malformed update is logged and skipped (it would otherwise block getUpdates for good). A
+message is never sent twice: a send that timed out waiting for Telegram's answer may have
+arrived, so it is not retried (`Unconfirmed` for the outbox); only failures that surely
+happened before Telegram acted (no connection, an error status, a 429) are.
 """
 
 from __future__ import annotations
@@ -40,8 +43,9 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
+import httpx
 from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
@@ -71,7 +75,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from core.delivery import RetryLater, Unreachable
+from core.delivery import RetryLater, Unconfirmed, Unreachable
 from core.events import MAX_PAYLOAD_BYTES, ChatRef, Event, Reply, Sender
 from core.text import parse_command, shorten
 from core.turn import owner_tag, parse_question_payload
@@ -151,6 +155,9 @@ class TelegramConfig:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8080
     poll_timeout: float = 25.0
+    # Seconds to wait for Telegram's answer to a call (PTB's default). A send that outlasts
+    # it is not repeated, since it may have arrived.
+    read_timeout: float = 5.0
     # 429s retried inside PTB's AIORateLimiter. 0: a 429 comes straight back, so the
     # outbox holds every queued send at once (retrying inside one send let the others
     # run into the limit: 176 429s in bench/fanout.py at 25/s), and live replies wait
@@ -227,6 +234,13 @@ def retry_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+def maybe_delivered(exc: NetworkError) -> bool:
+    """A call that timed out waiting for the answer reached Telegram and may have been
+    carried out; a connection that could not be made, a full pool or an error status means
+    it surely was not, so only those are safe to repeat for a send."""
+    return isinstance(exc.__cause__, httpx.ReadTimeout)
+
+
 def is_chat_gone(exc: BadRequest) -> bool:
     message = exc.message.lower()
     return "chat not found" in message or "user not found" in message
@@ -248,18 +262,53 @@ def needs_admin_check(text: str | None, payload: str | None) -> bool:
     return parsed is not None and parsed[0] == "cohort"
 
 
-class _RedactToken(logging.Filter):
-    """httpx logs every request URL at INFO, and Bot API URLs carry the token."""
+class RedactSecrets(logging.Filter):
+    """Blanks out secrets in log records: PTB logs the Bot API URL, which holds the token,
+    and every call's parameters (a webhook's secret token) at DEBUG; httpx logs each
+    request URL at INFO. A filter sees only records logged on its own logger, never those
+    of its children, so it is put on every logger of those libraries (`attach`); the
+    traceback text is redacted too."""
 
-    def __init__(self, token: str) -> None:
+    LIBRARIES = ("telegram", "httpx", "httpcore", "adapters.telegram")
+
+    def __init__(self, *secrets: str) -> None:
         super().__init__()
-        self.token = token
+        found = {s for s in secrets if s}
+        found |= {quote(s, safe="") for s in found}  # as it appears inside a URL
+        self.secrets = sorted(found, key=len, reverse=True)
+        self._loggers: list[logging.Logger] = []
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "<token>")
+        return text
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if self.token and self.token in message:
-            record.msg, record.args = message.replace(self.token, "<token>"), None
+        cleaned = self.redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
         return True
+
+    def attach(self) -> None:
+        names = [
+            name
+            for name in list(logging.Logger.manager.loggerDict)
+            if any(name == lib or name.startswith(lib + ".") for lib in self.LIBRARIES)
+        ]
+        for name in {*names, *self.LIBRARIES}:
+            logger = logging.getLogger(name)
+            logger.addFilter(self)
+            self._loggers.append(logger)
+
+    def detach(self) -> None:
+        for logger in self._loggers:
+            logger.removeFilter(self)
+        self._loggers.clear()
 
 
 class _SkipMalformedUpdates(HTTPXRequest):
@@ -319,7 +368,9 @@ class TelegramAdapter:
         self._webhook_runner: web.AppRunner | None = None
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._network_failures = 0
-        self._redact = _RedactToken(config.token)
+        # Attached before the Application is built: building it logs the Bot API URL.
+        self._redact = RedactSecrets(config.token, webhook_secret_for(config))
+        self._redact.attach()
         base_url, base_file_url = api_urls(config.api_base_url)
         builder = (
             Application.builder()
@@ -327,6 +378,7 @@ class TelegramAdapter:
             .base_url(base_url)
             .base_file_url(base_file_url)
             .rate_limiter(AIORateLimiter(max_retries=config.rate_limit_retries))
+            .read_timeout(config.read_timeout)
             .concurrent_updates(max(1, config.concurrent_updates))
         )
         if config.webhook_url:
@@ -346,7 +398,7 @@ class TelegramAdapter:
     async def start(self) -> None:
         """initialize → command menus → start → polling (or the webhook server). A start
         that fails part-way is undone before the error is raised."""
-        logging.getLogger("httpx").addFilter(self._redact)
+        self._redact.attach()  # again: loggers the libraries created since
         try:
             await self._start()
         except BaseException:
@@ -381,7 +433,7 @@ class TelegramAdapter:
         if self.app.running:
             await _quietly("stopping the application", self.app.stop())
         await _quietly("shutting down", self.app.shutdown())
-        logging.getLogger("httpx").removeFilter(self._redact)
+        self._redact.detach()
 
     async def _initialize(self) -> None:
         delay = 1.0
@@ -743,6 +795,8 @@ class TelegramAdapter:
                 raise Unreachable(exc.message) from exc
             raise
         except NetworkError as exc:  # includes TimedOut
+            if maybe_delivered(exc):
+                raise Unconfirmed("Telegram did not answer in time") from exc
             self._network_failures += 1
             after = min(60.0, 2.0 ** min(self._network_failures, 6))
             raise RetryLater(after, f"Telegram network error: {exc.message}") from exc
@@ -804,7 +858,7 @@ class TelegramAdapter:
                 reply_parameters=replying(),
                 message_thread_id=thread,
             )
-            await self._call(send_text, retries=retries)
+            await self._call(send_text, retries=retries, idempotent=False)
         for n, (kind, data, name) in enumerate(media):
             last = n == len(media) - 1
             send_media = functools.partial(
@@ -817,11 +871,14 @@ class TelegramAdapter:
                 reply_parameters=replying(),
                 message_thread_id=thread,
             )
-            await self._call(send_media, retries=retries)
+            await self._call(send_media, retries=retries, idempotent=False)
 
-    async def _call(self, make: Callable[[], Awaitable[T]], *, retries: int = 0) -> T:
+    async def _call(
+        self, make: Callable[[], Awaitable[T]], *, retries: int = 0, idempotent: bool = True
+    ) -> T:
         """One Bot API call; `retries` network failures (and 429s that outlasted the rate
-        limiter's own retries) are retried with backoff before giving up."""
+        limiter's own retries) are retried with backoff before giving up. A call that is
+        not `idempotent` (a send) is not repeated after it may have been carried out."""
         delay = BACKOFF_START
         for attempt in range(retries + 1):
             try:
@@ -835,6 +892,9 @@ class TelegramAdapter:
                 await asyncio.sleep(wait)
             except NetworkError as exc:
                 if attempt == retries:
+                    raise
+                if not idempotent and maybe_delivered(exc):
+                    log.warning("Telegram did not answer a send in time; not repeating it")
                     raise
                 log.info("Telegram network error (%s); retrying in %.1f s", exc.message, delay)
                 await asyncio.sleep(delay)

@@ -22,8 +22,9 @@ from core.db import Database
 from core.delivery import Platform
 from core.events import ChatRef
 from core.faq.feature import Faq
+from core.flood import FloodControl, FloodLimits
 from core.history import History
-from core.housekeeping import prune_processed_updates
+from core.housekeeping import prune_old_records, prune_processed_updates
 from core.locks import exclusive_lock
 from core.outbox import Outbox
 from core.pain import Pain
@@ -50,10 +51,21 @@ def features() -> list[Feature]:
     ]
 
 
-async def open_coach(settings: Settings) -> Coach:
+async def open_coach(settings: Settings, *, flood: FloodControl | None = None) -> Coach:
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
     await db.migrate()
-    return Coach(db, default_tz=settings.default_timezone).install(features())
+    return Coach(db, default_tz=settings.default_timezone, flood=flood).install(features())
+
+
+def flood_control(settings: Settings) -> FloodControl:
+    return FloodControl(
+        FloodLimits(
+            per_minute=settings.flood_per_minute,
+            burst=settings.flood_burst,
+            group_per_minute=settings.flood_group_per_minute,
+            group_burst=settings.flood_group_burst,
+        )
+    )
 
 
 async def chat(settings: Settings, *, user_id: str, json_mode: bool) -> None:
@@ -74,7 +86,9 @@ async def run(settings: Settings, *, user_id: str) -> None:
     SIGTERM/SIGINT. With every role and no platform configured, run the console chat
     instead (reminders appear there too), so a new user sees the coach work with zero
     set-up."""
-    coach = await open_coach(settings)
+    # The local console is one trusted person (often piping a script): no flood control.
+    public = settings.telegram_token is not None or settings.discord_token is not None
+    coach = await open_coach(settings, flood=flood_control(settings) if public else None)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -138,7 +152,11 @@ async def run(settings: Settings, *, user_id: str) -> None:
             console_task = asyncio.create_task(console.run())
             console_task.add_done_callback(lambda _: stop.set())
         if settings.runs("scheduler"):
-            scheduler = start_scheduler(coach.db, settings)
+            runs = JobRuns()
+            scheduler = start_scheduler(coach.db, settings, runs=runs)
+            # Unwound in reverse: the scheduler stops, then the runs in flight finish, and
+            # only then do the adapters stop and the database close.
+            stack.push_async_callback(runs.wait)
             stack.callback(scheduler.shutdown, wait=False)
         log.info("running: %s", ", ".join(sorted({*platforms, *_scheduler(settings)})))
         senders = [
@@ -198,15 +216,51 @@ async def send_while_elected(
         await lock.release()
 
 
-def start_scheduler(db: Database, settings: Settings) -> Any:
+class JobRuns:
+    """Runs of the scheduler's jobs, as tasks a shutdown waits for. APScheduler cancels a
+    coroutine job that is still running when it shuts down; cancelled inside a database
+    transaction, the job left an aiosqlite thread behind that kept the process from
+    exiting, so `coach run` could hang on SIGTERM. A run is shielded from that cancel and
+    `wait` lets it finish before the database closes."""
+
+    def __init__(self) -> None:
+        self.running: set[asyncio.Future[Any]] = set()
+
+    def shielded(self, func: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        @functools.wraps(func)
+        async def run(*args: Any, **kwargs: Any) -> Any:
+            task = asyncio.ensure_future(func(*args, **kwargs))
+            self.running.add(task)
+            task.add_done_callback(self._done)
+            return await asyncio.shield(task)
+
+        return run
+
+    def _done(self, task: asyncio.Future[Any]) -> None:
+        self.running.discard(task)
+        if not task.cancelled():
+            task.exception()  # reported through the shield; retrieved here if that was gone
+
+    async def wait(self, within: float = 30.0) -> None:
+        if self.running:
+            await asyncio.wait(set(self.running), timeout=within)
+
+
+def start_scheduler(
+    db: Database, settings: Settings, *, paused: bool = False, runs: JobRuns | None = None
+) -> Any:
     """APScheduler runs the periodic work inside this loop. The reminder tick only
-    claims rows whose due time has come; the schedule itself lives in the database."""
+    claims rows whose due time has come; the schedule itself lives in the database.
+    With `runs`, every job run is one that shutdown can wait for (see JobRuns)."""
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    def job(func: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        return runs.shielded(func) if runs is not None else func
 
     grace = timedelta(minutes=settings.reminder_grace_minutes)
     scheduler = AsyncIOScheduler(timezone="UTC")
     scheduler.add_job(
-        tick,
+        job(tick),
         "interval",
         seconds=settings.tick_seconds,
         args=[db],
@@ -215,6 +269,15 @@ def start_scheduler(db: Database, settings: Settings) -> Any:
         coalesce=True,
         next_run_time=datetime.now(UTC),
     )
-    scheduler.add_job(prune_processed_updates, "interval", hours=1, args=[db])
-    scheduler.start()
+    scheduler.add_job(job(prune_processed_updates), "interval", hours=1, args=[db])
+    if settings.retention_days:
+        scheduler.add_job(
+            job(prune_old_records),
+            "interval",
+            hours=24,
+            args=[db, timedelta(days=settings.retention_days)],
+            id="retention",
+            next_run_time=datetime.now(UTC) + timedelta(minutes=5),
+        )
+    scheduler.start(paused=paused)
     return scheduler

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import logging
 import sys
 from typing import Any
 
@@ -53,14 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         print(f"coach: bad setting — {problems}", file=sys.stderr)
         return 2
+    from bot.logs import setup_logging
+
     quiet = args.command == "chat"
-    logging.basicConfig(
-        level=logging.WARNING if quiet else settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    for noisy in ("apscheduler", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    setup_logging(settings, level="WARNING" if quiet else settings.log_level)
     user = args.user or getpass.getuser()
     try:
         if args.command == "chat":

@@ -40,6 +40,16 @@ class Settings(BaseSettings):
     reminder_grace_minutes: int = Field(default=60, ge=0, le=24 * 60)
     # How often the scheduler looks for due reminders.
     tick_seconds: float = Field(default=15.0, gt=0, le=300)
+    # Data retention: check-ins, readiness checks, pain reports and sent messages older than
+    # this many days are deleted (daily). 0 keeps them until the user sends /forget.
+    retention_days: int = Field(default=365, ge=0)
+    # Flood control (Telegram and Discord): messages a minute one person may send, and
+    # how many in a row before that rate applies; the same for a whole group chat.
+    # A rate of 0 turns the limit off.
+    flood_per_minute: float = Field(default=30.0, ge=0)
+    flood_burst: int = Field(default=20, ge=1)
+    flood_group_per_minute: float = Field(default=20.0, ge=0)
+    flood_group_burst: int = Field(default=10, ge=1)
     # Telegram: a local Bot API server (or a test fake) instead of https://api.telegram.org.
     telegram_api_base_url: str = ""
     # Set: webhook mode, Telegram posts updates to this public https URL; empty: long polling.

@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from sqlalchemy.exc import DBAPIError
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import Database, is_transient
 from core.events import Event, Reply
+from core.flood import FloodControl
 from core.state import open_turn, save_conversation
 from core.text import MAX_TEXT, clean_text, parse_command
 from core.turn import CommandHandler, Flow, Replies, Turn, parse_question_payload
@@ -73,9 +74,14 @@ class Feature(Protocol):
 
 
 class Coach:
-    def __init__(self, db: Database, *, default_tz: str = "UTC") -> None:
+    def __init__(
+        self, db: Database, *, default_tz: str = "UTC", flood: FloodControl | None = None
+    ) -> None:
         self.db = db
         self.default_tz = default_tz
+        # None: no flood control (the local console, tests); `coach run` sets one when
+        # Telegram or Discord is configured.
+        self.flood = flood
         self.commands: dict[str, Command] = {}
         self.flows: dict[str, Flow] = {}
         self.buttons: dict[str, ButtonHandler] = {}
@@ -106,12 +112,20 @@ class Coach:
     # -- handling -------------------------------------------------------------------
 
     async def handle(self, event: Event) -> list[Reply]:
+        if self.flood is not None:
+            # Before any database work: a flood costs the others nothing.
+            refused = self.flood.check(event)
+            if refused is not None:
+                return [Reply(refused.notice)] if refused.notice else []
         text = clean_text(event.text or "")
-        if event.payload is None:
-            if len(event.text or "") > MAX_TEXT:
-                return [Reply(TOO_LONG)]
-            if not text:
-                return [Reply(EMPTY)]
+        if event.payload is not None:
+            # A forged payload's argument may be quoted back ("I don't know the time zone
+            # …"): it gets the same cleaning as typed text.
+            event = replace(event, payload=clean_text(event.payload))
+        elif len(event.text or "") > MAX_TEXT:
+            return [Reply(TOO_LONG)]
+        elif not text:
+            return [Reply(EMPTY)]
         try:
             try:
                 return await self._apply(event, text)

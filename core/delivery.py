@@ -26,9 +26,15 @@ class Unreachable(Exception):
     """The user blocked the bot, left, or the chat is gone: stop sending there."""
 
 
+class Unconfirmed(Exception):
+    """The request reached the platform but no answer came back in time (a read
+    timeout): the message may well have arrived. Sending it again could show it twice,
+    so the outbox records it as unconfirmed instead of retrying."""
+
+
 class Platform(Protocol):
     name: str
 
     async def send(self, chat: ChatRef, reply: Reply) -> None:
-        """Deliver one message; raise RetryLater or Unreachable as above."""
+        """Deliver one message; raise RetryLater, Unreachable or Unconfirmed as above."""
         ...

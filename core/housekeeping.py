@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import and_, delete, or_
 
 from core.db import Database
-from core.schema import processed_updates, utcnow
+from core.schema import (
+    checkins,
+    conversations,
+    outbox,
+    pain_reports,
+    processed_updates,
+    readiness_checks,
+    utcnow,
+)
 
 # Platforms redeliver an update within minutes (Telegram gives up after about a day),
 # so a week of remembered update ids is ample for de-duplication.
@@ -22,3 +30,30 @@ async def prune_processed_updates(db: Database) -> int:
             )
         )
     return int(result.rowcount or 0)
+
+
+async def prune_old_records(
+    db: Database, keep: timedelta, now: datetime | None = None
+) -> dict[str, int]:
+    """Data retention: delete what is older than `keep` — check-ins (by their day),
+    readiness checks and pain reports (by when they were made), questions left unanswered,
+    and messages that went out or failed. A message still waiting to go out is kept, as is
+    each user's profile and settings (removed by /forget). Returns rows deleted per table."""
+    cutoff = (now or utcnow()) - keep
+    statements = {
+        checkins.name: delete(checkins).where(checkins.c.day < cutoff.date()),
+        readiness_checks.name: delete(readiness_checks).where(readiness_checks.c.at < cutoff),
+        pain_reports.name: delete(pain_reports).where(pain_reports.c.at < cutoff),
+        conversations.name: delete(conversations).where(conversations.c.updated_at < cutoff),
+        outbox.name: delete(outbox).where(
+            and_(
+                outbox.c.created_at < cutoff,
+                or_(outbox.c.sent_at.is_not(None), outbox.c.failed.is_not(None)),
+            )
+        ),
+    }
+    deleted: dict[str, int] = {}
+    async with db.transaction() as conn:
+        for name, statement in statements.items():
+            deleted[name] = int((await conn.execute(statement)).rowcount or 0)
+    return deleted

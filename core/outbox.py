@@ -14,6 +14,13 @@ LOCKED`, and a row leased meanwhile fails the re-checked condition), on SQLite t
 lease transactions take turns. A lease lasts `LEASE`; a row whose send could not start
 well inside it (rate limits waited out, a group's per-minute budget) goes back to the
 queue instead, so no other sender can lease it while this one still sends it.
+
+At most once, across crashes too: just before a message is handed to the platform its
+row is marked `failed = "sending"` (committed). A process killed after the platform took
+the message but before `sent_at` was written leaves that mark, and the row is never
+picked again — a crash can cost a reminder in that instant, but never doubles one. The
+same holds for a send that timed out waiting for the platform's answer (`Unconfirmed`).
+`recover()` relabels such rows "unconfirmed" once their lease has run out, and logs them.
 """
 
 from __future__ import annotations
@@ -28,9 +35,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import DBAPIError
 
 from core.db import Database
-from core.delivery import Platform, RetryLater, Unreachable
+from core.delivery import Platform, RetryLater, Unconfirmed, Unreachable
 from core.events import Button, ChatRef, Reply
 from core.schema import outbox, reminders, users, utcnow
 
@@ -45,6 +53,12 @@ MAX_ATTEMPTS = 6
 MAX_WAITS = 20
 # After a 429 slowed the pace, each send wins back this much of it (messages/s).
 RECOVERY_STEP = 0.01
+# `failed` values: handed to the platform, outcome not recorded (yet); and for good.
+SENDING = "sending"
+UNCONFIRMED = "unconfirmed"
+# Writing a row's state is retried this many times, waiting 0.2 s, 0.4 s, … in between.
+WRITE_ATTEMPTS = 6
+WRITE_BACKOFF = 0.2
 
 
 def encode_reply(reply: Reply) -> dict[str, Any]:
@@ -129,6 +143,7 @@ class DeliveryStats:
     retried: int = 0
     unreachable: int = 0
     failed: int = 0
+    unconfirmed: int = 0
 
 
 class Outbox:
@@ -168,6 +183,10 @@ class Outbox:
         still_elected: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
         """Send until `stop` — or until `still_elected` says another process took over."""
+        try:
+            await self.recover()
+        except Exception:
+            log.exception("outbox recovery failed; carrying on")
         while not stop.is_set():
             if still_elected is not None and not await still_elected():
                 log.warning("outbox: no longer the sender for %s", ", ".join(self.platforms))
@@ -180,6 +199,29 @@ class Outbox:
             if not worked:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=idle)
+
+    async def recover(self, now: datetime | None = None) -> int:
+        """Rows a dead process was sending (their lease ran out with the "sending" mark
+        still on): they may have arrived, so they are marked unconfirmed, not resent."""
+        now = now or utcnow()
+        async with self.db.transaction() as conn:
+            result = await conn.execute(
+                update(outbox)
+                .where(
+                    outbox.c.failed == SENDING,
+                    outbox.c.sent_at.is_(None),
+                    or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now),
+                )
+                .values(failed=UNCONFIRMED, lease_until=None)
+            )
+        count = int(result.rowcount or 0)
+        if count:
+            log.warning(
+                "%d queued message(s) were being sent when a process stopped; they may have "
+                "arrived, so they are not sent again",
+                count,
+            )
+        return count
 
     async def _lease(self, now: datetime) -> list[Any]:
         pending = and_(
@@ -212,13 +254,21 @@ class Outbox:
                 if clock.monotonic() > last_start:
                     await self._give_back(row.id)  # the lease is running out
                     return
+                await self._mark(row.id, SENDING)
                 try:
                     await platform.send(chat, decode_reply(row.message))
                 except RetryLater as exc:
-                    # Wait it out here: the lease keeps other senders off this row.
+                    # Surely not delivered. Wait it out here: the lease keeps other
+                    # senders off this row.
                     self.stats.retried += 1
+                    await self._mark(row.id, None)
                     limiter.hold(exc.after)
                     continue
+                except Unconfirmed as exc:
+                    self.stats.unconfirmed += 1
+                    log.warning("outbox row %s may or may not have arrived: %s", row.id, exc)
+                    await self._finish(row.id, failed=UNCONFIRMED)
+                    return
                 except Unreachable:
                     self.stats.unreachable += 1
                     await self._finish(row.id, failed="unreachable")
@@ -233,30 +283,43 @@ class Outbox:
                 return
             await self._retry_later(row)
 
+    async def _mark(self, row_id: int, failed: str | None) -> None:
+        await self._update(row_id, failed=failed)
+
     async def _finish(self, row_id: int, *, failed: str | None = None) -> None:
-        values: dict[str, Any] = {"lease_until": None}
-        if failed:
-            values["failed"] = failed
-        else:
+        values: dict[str, Any] = {"lease_until": None, "failed": failed}
+        if not failed:
             values["sent_at"] = utcnow()
-        async with self.db.transaction() as conn:
-            await conn.execute(update(outbox).where(outbox.c.id == row_id).values(**values))
+        await self._update(row_id, **values)
 
     async def _give_back(self, row_id: int) -> None:
         """Unsent, not failed: the next lease takes it (no attempt counted)."""
-        async with self.db.transaction() as conn:
-            await conn.execute(update(outbox).where(outbox.c.id == row_id).values(lease_until=None))
+        await self._update(row_id, lease_until=None)
 
     async def _retry_later(self, row: Any) -> None:
         attempts = row.attempts + 1
-        values: dict[str, Any] = {"attempts": attempts, "lease_until": None}
+        values: dict[str, Any] = {"attempts": attempts, "lease_until": None, "failed": None}
         if attempts >= MAX_ATTEMPTS:
             self.stats.failed += 1
             values["failed"] = "gave up after errors"
         else:
             values["not_before"] = utcnow() + timedelta(seconds=2**attempts)
-        async with self.db.transaction() as conn:
-            await conn.execute(update(outbox).where(outbox.c.id == row.id).values(**values))
+        await self._update(row.id, **values)
+
+    async def _update(self, row_id: int, **values: Any) -> None:
+        """Record a row's state. The database may be failing for a moment (locked, being
+        restarted), so the write is retried for a while: given up, it would leave the
+        row's last state — "sending" for a message that may never have gone out."""
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                async with self.db.transaction() as conn:
+                    await conn.execute(update(outbox).where(outbox.c.id == row_id).values(**values))
+                return
+            except DBAPIError:
+                if attempt == WRITE_ATTEMPTS - 1:
+                    raise
+                log.warning("recording outbox row %s failed; retrying", row_id)
+                await asyncio.sleep(WRITE_BACKOFF * 2**attempt)
 
     async def _mark_unreachable(self, user_id: int | None, chat: ChatRef) -> None:
         if user_id is not None:

@@ -19,6 +19,12 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFKC", _BIDI_AND_CONTROL.sub("", text)).strip()
 
 
+def clean_name(name: str, limit: int = 128) -> str:
+    """A display name as the platform gave it, made safe to store and to show in a group:
+    no control or direction-override characters, no line breaks, at most `limit` long."""
+    return " ".join(clean_text(name).split())[:limit]
+
+
 def parse_command(text: str) -> tuple[str, str] | None:
     """`/Check-In@DomsBot legs 3` → ("checkin"-style name, "legs 3"); None if not a command."""
     if not text.startswith("/") or len(text) < 2:

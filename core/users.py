@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.events import ChatRef, Sender
 from core.schema import USER_TABLES, chats, users, utcnow
 from core.sql import insert_ignoring_duplicates
+from core.text import clean_name
 
 
 @dataclass(slots=True)
@@ -56,7 +57,7 @@ async def create_user(conn: AsyncConnection, sender: Sender) -> None:
         {
             "platform": sender.platform,
             "platform_user_id": sender.user_id,
-            "display_name": sender.display_name[:128],
+            "display_name": clean_name(sender.display_name),
             "created_at": utcnow(),
         },
     )

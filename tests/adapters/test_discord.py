@@ -8,6 +8,7 @@ users running slash commands and pressing buttons, and checks what they would se
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import sys
@@ -562,6 +563,51 @@ async def test_rate_limits_are_waited_out_or_handed_to_the_outbox(bot: Bot) -> N
     assert raised.value.after == 120.0
 
 
+async def test_server_errors_are_retried_and_network_errors_handed_to_the_outbox(
+    bot: Bot,
+) -> None:
+    ned = bot.fake.user("Ned")
+    chat = ChatRef("discord", str(ned.id))
+    bot.fake.fail_next(r"^/channels/\d+/messages$", 502)
+    await bot.adapter.send(chat, Reply("Workout day!"))  # discord.py retried after a pause
+    posts = bot.fake.calls_to("POST", r"/channels/\d+/messages")
+    assert len(posts) == 2
+    assert [m.content for m in bot.fake.channel(bot.fake.dm_channels[ned.id])] == ["Workout day!"]
+
+    bot.fake.fail_next(r"^/channels/\d+/messages$", 0)  # the connection drops, nothing done
+    with pytest.raises(RetryLater):
+        await bot.adapter.send(chat, Reply("Check in?"))
+    await bot.adapter.send(chat, Reply("Check in?"))  # the outbox's next round
+    shown = [m.content for m in bot.fake.channel(bot.fake.dm_channels[ned.id])]
+    assert shown == ["Workout day!", "Check in?"]  # each exactly once
+
+    answer = await bot.slash(ned, "help")  # and the bot carries on
+    assert "/checkin" in text(answer)
+
+
+async def test_names_and_quoted_text_never_ping_anyone(
+    fake: FakeDiscord, database: Database
+) -> None:
+    async def welcome(event: Event) -> list[Reply]:
+        return [Reply(f"Welcome to the cohort, {event.sender.display_name} <@&42> <@7>!")]
+
+    bot = await start_bot(fake, build_coach(database), handle=welcome)
+    try:
+        [shown] = await bot.slash(fake.user("@everyone"), "help", guild=True)
+        assert shown.content.startswith("Welcome to the cohort, @everyone")
+        channel = ChatRef("discord", str(fake.channel_id), is_group=True)
+        await bot.adapter.send(channel, Reply("Leg day, @here!"))
+    finally:
+        await bot.adapter.stop()
+    posted = [
+        c.body.get("data", c.body)
+        for c in fake.calls
+        if c.method == "POST" and isinstance(c.body, dict) and "content" in str(c.body)
+    ]
+    assert len(posted) == 2
+    assert all(p["allowed_mentions"]["parse"] == [] for p in posted)  # shown, never pinged
+
+
 # -- rendering --------------------------------------------------------------------------------
 
 
@@ -577,3 +623,30 @@ def test_long_text_is_split_and_media_and_buttons_ride_on_the_last_part() -> Non
     assert [len(r) for r in messages[1].buttons] == [5] * 5  # packed: 25 buttons at most
     assert [len(r) for r in messages[2].buttons] == [5]
     assert messages[2].content == "More choices:"
+
+
+async def test_a_run_at_debug_never_logs_the_token(fake: FakeDiscord, database: Database) -> None:
+    lines: list[str] = []
+
+    class Everything(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(logging.Formatter("%(name)s %(message)s").format(record))
+
+    root, handler = logging.getLogger(), Everything(logging.DEBUG)
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        bot = await start_bot(fake, build_coach(database))
+        try:
+            await bot.slash(fake.user("Pat"), "help")
+            fake.fail_next(r"^/channels/\d+/messages$", 0)
+            with pytest.raises(RetryLater):
+                await bot.adapter.send(ChatRef("discord", str(fake.channel_id), True), Reply("x"))
+        finally:
+            await bot.adapter.stop()
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    assert any("IDENTIFY" in line for line in lines)  # it logged the handshake, in detail
+    assert not any("test-token" in line for line in lines)

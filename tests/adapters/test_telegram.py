@@ -5,6 +5,7 @@ No network and no token needed."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import os
 import signal
@@ -14,16 +15,24 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 import pytest
 from sqlalchemy import func, select
 from telegram.error import InvalidToken
 
-from adapters.telegram import MenuCommand, TelegramAdapter, TelegramConfig, api_urls, split_text
+from adapters.telegram import (
+    MenuCommand,
+    TelegramAdapter,
+    TelegramConfig,
+    api_urls,
+    split_text,
+    webhook_secret_for,
+)
 from core.coach import Coach
 from core.db import Database
-from core.delivery import RetryLater, Unreachable
+from core.delivery import RetryLater, Unconfirmed, Unreachable
 from core.events import Button, ChatRef, Event, Reply, rows
 from core.reachability import chat_unreachable
 from core.schema import cohort_members, cohorts
@@ -597,3 +606,164 @@ def test_split_text_counts_utf16_units_and_keeps_everything() -> None:
     assert len(parts) == 2 and "".join(parts) == text
     assert all(len(p.encode("utf-16-le")) // 2 <= 4096 for p in parts)
     assert split_text("   ") == []
+
+
+# --- platform faults ----------------------------------------------------------------------
+
+
+async def test_a_send_answered_too_late_is_not_sent_twice(
+    tg: FakeTelegram, real_coach: Coach
+) -> None:
+    async with running(tg, real_coach.handle, read_timeout=0.5) as bot:
+        tg.slow("sendMessage", 1.5)  # Telegram posts it, but answers after our timeout
+        mark = tg.mark()
+        tg.push(tg.text(ALICE, "/help"))
+        await tg.wait_for("sendMessage", since=mark)
+        answer = await bot.say(ALICE, "/start")  # and the bot carries on
+        assert answer.text.startswith("Hi")
+    helps = [c for c in tg.sent("sendMessage", since=mark) if c.text.startswith("Here's")]
+    assert len(helps) == 1
+
+    alice = ChatRef("telegram", str(ALICE))
+    async with running(tg, Scripted(), read_timeout=0.5) as bot:
+        tg.slow("sendMessage", 1.5)
+        with pytest.raises(Unconfirmed):  # the outbox records it and does not resend
+            await bot.adapter.send(alice, Reply("Leg day today"))
+    assert len([c for c in tg.sent("sendMessage") if c.text == "Leg day today"]) == 1
+
+
+async def test_a_dropped_connection_is_retried_and_the_reply_arrives_once(bot: Harness) -> None:
+    bot.tg.drop("sendMessage")  # nothing was done: safe to send again
+    mark = bot.tg.mark()
+    answer = await bot.say(ALICE, "/help")
+    assert answer.text.startswith("Here's what I can do")
+    attempts = [c.status for c in bot.tg.calls[mark:] if c.method == "sendMessage"]
+    assert attempts == [0, 200]
+
+    bot.tg.drop("sendMessage")
+    with pytest.raises(RetryLater):  # the outbox's own backoff takes it from here
+        await bot.adapter.send(ChatRef("telegram", str(BOB)), Reply("Leg day today"))
+
+
+async def test_telegram_failing_for_a_while_costs_one_reply_not_the_bot(bot: Harness) -> None:
+    bot.tg.fail("sendMessage", 502, "Bad Gateway", chat_id=ALICE, times=4)  # try + 3 retries
+    mark = bot.tg.mark()
+    bot.tg.push(bot.tg.text(ALICE, "/help"))
+    other = await bot.say(BOB, "/start")  # others are answered meanwhile
+    assert other.chat_id == BOB
+
+    def failed() -> list[Call]:
+        return [c for c in bot.tg.calls[mark:] if c.method == "sendMessage" and c.status == 502]
+
+    await bot.tg.wait_until(lambda: len(failed()) == 4, within=10)
+    gaps = [b.at - a.at for a, b in itertools.pairwise(failed())]
+    assert [round(g, 1) >= w for g, w in zip(gaps, (0.5, 1.0, 2.0), strict=True)] == [True] * 3
+    answer = await bot.say(ALICE, "/help")  # given up on that one; the bot is fine
+    assert answer.text.startswith("Here's what I can do")
+
+
+async def test_polling_rides_out_getupdates_errors_with_backoff(bot: Harness) -> None:
+    bot.tg.fail("getUpdates", 502, "Bad Gateway", times=2)
+    first = await bot.say(ALICE, "/help")  # the poll in progress brings it; the next two fail
+    assert first.text.startswith("Here's what I can do")
+    mark = bot.tg.mark()
+    bot.tg.push(bot.tg.text(ALICE, "/start"))
+    [welcome] = await bot.tg.wait_for("sendMessage", since=mark, within=15)
+    assert welcome.text.startswith("Hi")
+    polls = [c for c in bot.tg.calls if c.method == "getUpdates"]
+    failures = [c for c in polls if c.status == 502]
+    assert len(failures) == 2 and failures[1].at - failures[0].at >= 0.9  # backing off
+
+
+# --- secrets never logged -------------------------------------------------------------------
+
+
+class Everything(logging.Handler):
+    """Every record of the process, formatted as a log file would show it (tracebacks too)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+async def test_a_full_run_at_debug_logs_no_token_or_webhook_secret(
+    tg: FakeTelegram, real_coach: Coach
+) -> None:
+    root = logging.getLogger()
+    seen = Everything()
+    level = root.level
+    root.addHandler(seen)
+    root.setLevel(logging.DEBUG)
+    try:
+        async with running(tg, real_coach.handle, read_timeout=0.5) as bot:
+            intro = await bot.say(ALICE, "/checkin")
+            await bot.press(ALICE, intro, "Start check-in")
+            tg.fail("sendMessage", 502, "Bad Gateway")
+            tg.drop("sendMessage")
+            tg.slow("sendMessage", 1.0)
+            tg.push(tg.text(ALICE, "/help"))
+            await bot.say(BOB, "/start")
+            tg.fail("sendMessage", 403, "Forbidden: bot was blocked by the user", chat_id=BOB)
+            tg.push(tg.text(BOB, "/help"))
+            await bot.unreachable.until(1)
+        config = {
+            "webhook_url": "https://coach.example.org/hook",
+            "webhook_listen": "127.0.0.1",
+            "webhook_port": 0,
+        }
+        async with running(tg, Scripted(), **config):
+            pass
+    finally:
+        root.removeHandler(seen)
+        root.setLevel(level)
+    text = "\n".join(seen.lines)
+    assert "HTTP Request: POST" in text and "setWebhook" in text  # it did log, in detail
+    secret = webhook_secret_for(TelegramConfig(TOKEN))
+    for leak in (TOKEN, quote(TOKEN, safe=""), secret):
+        assert leak not in text
+    assert "<token>" in text
+
+
+async def test_coach_run_at_debug_logs_no_secret(tg: FakeTelegram, tmp_path: Path) -> None:
+    secret = "webhook-Secret_123"
+    env = {
+        **os.environ,
+        "TELEGRAM_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": tg.url,
+        "TELEGRAM_WEBHOOK_SECRET": secret,
+        "DISCORD_TOKEN": "",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
+        "LOG_LEVEL": "DEBUG",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "run",
+        env=env,
+        cwd=tmp_path,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await tg.wait_for("deleteWebhook", within=20)
+        tg.fail("sendMessage", 502, "Bad Gateway")
+        tg.push(tg.text(ALICE, "/start"))
+        await tg.wait_for("sendMessage", within=10)
+        tg.push(tg.text(ALICE, "/checkin legs 3"))
+        await tg.wait_for("sendMessage", count=2, within=10)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(10):
+            _, stderr = await process.communicate()
+    log = stderr.decode()
+    assert process.returncode == 0
+    assert "DEBUG" in log and "Set Bot API URL" in log  # PTB logged the API URL…
+    assert "<token>" in log or "<redacted>" in log  # …blanked
+    for leak in (TOKEN, quote(TOKEN, safe=""), secret):
+        assert leak not in log

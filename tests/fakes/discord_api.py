@@ -137,6 +137,7 @@ class FakeDiscord:
         self.dm_channels: dict[int, int] = {}  # user id → DM channel id
         self.closed_dms: set[int] = set()
         self._rate_limits: list[tuple[re.Pattern[str], float, bool]] = []
+        self._faults: list[tuple[re.Pattern[str], int]] = []
         self._sockets: dict[int, web.WebSocketResponse] = {}  # shard id → socket
         self._shard_count = 1
         self._seq = itertools.count(1)
@@ -223,6 +224,11 @@ class FakeDiscord:
     def rate_limit_next(self, path: str, retry_after: float, *, is_global: bool = False) -> None:
         """Answer the next request whose path matches `path` (a regex) with a 429."""
         self._rate_limits.append((re.compile(path), retry_after, is_global))
+
+    def fail_next(self, path: str, status: int) -> None:
+        """Answer the next request whose path matches `path` with `status` (e.g. 502), or
+        with status 0 drop the connection without an answer; nothing is done either way."""
+        self._faults.append((re.compile(path), status))
 
     def calls_to(self, method: str, path: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and re.fullmatch(path, c.path)]
@@ -414,6 +420,13 @@ class FakeDiscord:
                 if pattern.search(path):
                     del self._rate_limits[n]
                     return _rate_limited(retry_after, is_global)
+            for n, (pattern, status) in enumerate(self._faults):
+                if pattern.search(path):
+                    del self._faults[n]
+                    if status == 0:
+                        assert request.transport is not None
+                        request.transport.abort()
+                    return _error(status or 500, 0, "fake fault")
             return await self._route(request.method, path, request.query, body, files)
         finally:
             await self._notify()

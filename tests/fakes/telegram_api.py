@@ -7,9 +7,12 @@ It implements what the coach's bot calls — getMe, deleteWebhook, setWebhook, a
 getUpdates (holds up to `timeout` seconds, drops updates below `offset`), setMyCommands,
 sendMessage, sendPhoto, sendDocument, editMessageText, editMessageReplyMarkup,
 answerCallbackQuery, getChatMember — records every call, and can be told to fail the next
-calls of a method (429 with retry_after, 403 blocked, 400, 502). With `sends_per_second`
-set it also enforces a global flood limit as Telegram does: beyond that many messages sent
-in any rolling second, a send is refused with 429 and a whole-second `retry_after`.
+calls of a method (429 with retry_after, 403 blocked, 400, 502), to drop the connection
+without an answer (`drop`: a network error, nothing done) or to answer slowly (`slow`: the
+call is carried out, its answer comes late — as when Telegram is overloaded). With
+`sends_per_second` set it also enforces a global flood limit as Telegram does: beyond that
+many messages sent in any rolling second, a send is refused with 429 and a whole-second
+`retry_after`.
 
     async with FakeTelegram() as tg:
         ...  # point the bot at tg.url
@@ -109,6 +112,13 @@ class Failure:
 
 
 @dataclass(slots=True)
+class Slow:
+    method: str
+    seconds: float
+    remaining: int
+
+
+@dataclass(slots=True)
 class _Pending:
     update: dict[str, Any]
     redeliver: bool = False
@@ -134,6 +144,7 @@ class FakeTelegram:
     port: int = 0
     _accepted: deque[float] = field(default_factory=deque)
     _failures: list[Failure] = field(default_factory=list)
+    _slow: list[Slow] = field(default_factory=list)
     _pending: list[_Pending] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -205,6 +216,15 @@ class FakeTelegram:
         """Answer the next `times` calls of `method` (to `chat_id`, if given) with an error."""
         self._failures.append(Failure(method, status, description, retry_after, chat_id, times))
 
+    def drop(self, method: str, *, times: int = 1) -> None:
+        """Close the connection on the next `times` calls of `method` without answering
+        and without doing anything (the client sees a network error)."""
+        self._failures.append(Failure(method, 0, "dropped", None, None, times))
+
+    def slow(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Carry out the next `times` calls of `method`, but answer only after `seconds`."""
+        self._slow.append(Slow(method, seconds, times))
+
     def mark(self) -> int:
         """A position in the call log, for `wait_for(since=...)`."""
         return len(self.calls)
@@ -237,6 +257,11 @@ class FakeTelegram:
                 f"no {count} x {method} within {within} s; calls since: {seen}"
             ) from None
         return found()[:count]
+
+    async def wait_until(self, predicate: Callable[[], bool], *, within: float = 5.0) -> None:
+        """Wait until `predicate` holds, checked after every call the bot makes."""
+        async with asyncio.timeout(within), self._activity:
+            await self._activity.wait_for(predicate)
 
     # -- building updates ------------------------------------------------------------
 
@@ -319,6 +344,11 @@ class FakeTelegram:
             return _error(401, "Unauthorized")
         params, files = await _read(request)
         failure = self._failure_for(method, params)
+        if failure is not None and failure.status == 0:
+            await self._record(Call(method, params, files, 0, _now()))
+            assert request.transport is not None
+            request.transport.abort()
+            return web.Response()
         if failure is not None:
             answer = {"ok": False, "error_code": failure.status, "description": failure.description}
             if failure.retry_after is not None:
@@ -349,7 +379,17 @@ class FakeTelegram:
             await self._record(Call(method, params, files, exc.status, _now()))
             return _error(exc.status, exc.description)
         await self._record(Call(method, params, files, 200, _now(), result))
+        delay = self._delay_for(method)
+        if delay:
+            await asyncio.sleep(delay)  # done already; only the answer is late
         return web.json_response({"ok": True, "result": result})
+
+    def _delay_for(self, method: str) -> float:
+        for slow in self._slow:
+            if slow.method == method and slow.remaining > 0:
+                slow.remaining -= 1
+                return slow.seconds
+        return 0.0
 
     def _failure_for(self, method: str, params: dict[str, Any]) -> Failure | None:
         for failure in self._failures:
