@@ -177,6 +177,8 @@ class Coach:
         parsed = parse_command(text)
         if parsed is not None:
             return await self.run_command(turn, *parsed)
+        if text.startswith("/"):  # a lone "/": meant as a command, naming none
+            return [Reply("That isn't a command I can read. Send /help to see what I can do.")]
         if turn.convo is not None and turn.convo.flow in self.flows:
             flow = self.flows[turn.convo.flow]
             replies = await flow.on_text(turn, text)
