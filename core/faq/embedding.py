@@ -33,7 +33,22 @@ def model() -> WordLlamaInference:
     return WordLlamaInference(vectors, tokenizer)
 
 
-def embed(texts: Sequence[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
+Vectors = np.ndarray[Any, np.dtype[np.float32]]
+# Knowledge-base questions are embedded again by every matcher built (the leave-one-out
+# tests build dozens): each of those is embedded once per process.
+_remembered: dict[str, Vectors] = {}
+
+
+def embed(texts: Sequence[str]) -> Vectors:
     """Unit-length vectors, one row per text: a dot product is the cosine similarity."""
-    found: np.ndarray[Any, np.dtype[np.float32]] = model().embed(list(texts), norm=True)
+    found: Vectors = model().embed(list(texts), norm=True)
     return found
+
+
+def embed_remembered(texts: Sequence[str]) -> Vectors:
+    """`embed` for the knowledge base's own texts: a fixed set, so kept for reuse (never
+    use it for users' questions, which would grow without end)."""
+    missing = list(dict.fromkeys(t for t in texts if t not in _remembered))
+    if missing:
+        _remembered.update(zip(missing, embed(missing), strict=True))
+    return np.stack([_remembered[t] for t in texts])

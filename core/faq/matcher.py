@@ -285,11 +285,11 @@ class Matcher:
         self.questions = Bm25(q_docs, b=0.3)
         self._vectors = None
         if semantic_weight:
-            from core.faq.embedding import embed
+            from core.faq.embedding import embed, embed_remembered
 
             self._embed = embed
-            self._vectors = embed(q_texts)
-            self._off_topic = embed(off_topic_examples())
+            self._vectors = embed_remembered(q_texts)
+            self._off_topic = embed_remembered(off_topic_examples())
 
     @staticmethod
     def _stems(tokens: Sequence[str]) -> list[str]:
