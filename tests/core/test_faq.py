@@ -43,6 +43,8 @@ def test_each_topic_is_reachable_by_three_phrasings_it_was_not_given(key: str) -
     for question in KB[key].questions:
         if Matcher(KB, exclude=frozenset({question})).match(question).key == key:
             found += 1
+            if found == 3:
+                break
     assert found >= 3
 
 
