@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import itertools
 import os
 import statistics
@@ -51,7 +52,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from bot.app import features  # noqa: E402
 from core.coach import Coach  # noqa: E402
-from core.db import Database, _tune_sqlite  # noqa: E402
+from core.db import BUSY_TIMEOUT_MS, Database, _tune_sqlite  # noqa: E402
 from core.events import ChatRef, Event, Reply, Sender  # noqa: E402
 from core.schema import checkins, readiness_checks  # noqa: E402
 
@@ -175,11 +176,13 @@ def button(replies: list[Reply], value: str) -> str:
 async def coach_run(db: Database, users: int, rounds: int, concurrency: int) -> Run:
     coach = Coach(db).install(features())
     people = [User(coach, n) for n in range(users)]
-    await lanes(concurrency, [lambda p=p: p.round(0, None) for p in people])  # warm-up
+    await lanes(concurrency, [functools.partial(p.round, 0, None) for p in people])  # warm-up
     run = Run()
     cpu = time.process_time()
     for r in range(1, rounds + 1):
-        run.seconds += await lanes(concurrency, [lambda p=p, r=r: p.round(r, run) for p in people])
+        run.seconds += await lanes(
+            concurrency, [functools.partial(p.round, r, run) for p in people]
+        )
     run.cpu = time.process_time() - cpu
     async with db.transaction() as conn:
         stored = await conn.scalar(select(func.count()).select_from(checkins))
@@ -205,10 +208,10 @@ async def floor_run(transaction: Transaction, rows: int, concurrency: int) -> Ru
             await conn.execute(insert(floor_table), {"user_id": n, "note": "a row"})
         run.latencies.append((time.perf_counter() - started) * 1000)
 
-    await lanes(concurrency, [lambda n=n: one(n) for n in range(rows // 10)])  # warm-up
+    await lanes(concurrency, [functools.partial(one, n) for n in range(rows // 10)])  # warm-up
     run.latencies.clear()
     cpu = time.process_time()
-    run.seconds = await lanes(concurrency, [lambda n=n: one(n) for n in range(rows)])
+    run.seconds = await lanes(concurrency, [functools.partial(one, n) for n in range(rows)])
     run.cpu = time.process_time() - cpu
     return run
 
@@ -217,7 +220,7 @@ def stock_sqlite(url: str) -> tuple[AsyncEngine, Transaction]:
     """SQLAlchemy's own aiosqlite adapter with the coach's pragmas and BEGIN IMMEDIATE,
     its transactions queued in-process as the coach's are."""
     engine = create_async_engine(url)
-    _tune_sqlite(engine)
+    _tune_sqlite(engine, BUSY_TIMEOUT_MS)
     turn = asyncio.Lock()
 
     @asynccontextmanager

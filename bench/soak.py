@@ -135,9 +135,9 @@ SENDING_ROW: contextvars.ContextVar[str] = contextvars.ContextVar("sending_row")
 
 
 class TracingOutbox(Outbox):
-    async def _send(self, row: Any) -> None:
+    async def _send(self, row: Any, last_start: float) -> None:
         SENDING_ROW.set(row.dedupe_key)  # each row is sent in a task of its own
-        await super()._send(row)
+        await super()._send(row, last_start)
 
 
 class FlakyPlatform:
