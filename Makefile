@@ -25,6 +25,7 @@ lint: install
 
 typecheck: install
 	$(BIN)/mypy
+	$(BIN)/mypy bench/*.py  # scripts, checked on their own (bench/core.py is not `core`)
 
 arch: install
 	$(BIN)/lint-imports
