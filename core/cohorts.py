@@ -202,6 +202,12 @@ async def cohort_in_chat(conn: AsyncConnection, platform: str, chat_id: str) -> 
     return await _active_cohort(conn, cohorts.c.platform == platform, cohorts.c.chat_id == chat_id)
 
 
+async def cohort_here(turn: Turn) -> Cohort | None:
+    """The cohort of the chat this event came from."""
+    chat = turn.event.chat
+    return await cohort_in_chat(turn.conn, chat.platform, chat.chat_id)
+
+
 async def cohort_by_id(conn: AsyncConnection, cohort_id: int) -> Cohort | None:
     return await _active_cohort(conn, cohorts.c.id == cohort_id)
 
@@ -362,18 +368,16 @@ class Cohorts:
             return await self.start(turn, rest.strip())
         if verb == "stop":
             return await self.stop(turn)
-        chat = turn.event.chat
-        found = await cohort_in_chat(turn.conn, chat.platform, chat.chat_id)
+        found = await cohort_here(turn)
         if found is None:
             return [Reply(NO_COHORT)]
         count = await member_count(turn.conn, found.id)
         return [Reply(describe(found, count, turn.now), JOIN_BUTTON)]
 
     async def start(self, turn: Turn, args: str) -> Replies:
-        chat = turn.event.chat
-        if not chat.user_is_admin:
+        if not turn.event.chat.user_is_admin:
             return [Reply(ADMINS_ONLY.format(what="start"))]
-        if await cohort_in_chat(turn.conn, chat.platform, chat.chat_id) is not None:
+        if await cohort_here(turn) is not None:
             return [
                 Reply("This chat already has a cohort — /cohort shows it, /cohort stop ends it.")
             ]
@@ -398,7 +402,7 @@ class Cohorts:
                 created_at=utcnow(),
             )
         )
-        found = await cohort_in_chat(turn.conn, chat.platform, chat.chat_id)
+        found = await cohort_here(turn)
         assert found is not None
         return [Reply("Cohort started!\n" + describe(found, 0, turn.now), JOIN_BUTTON)]
 
@@ -415,8 +419,7 @@ class Cohorts:
         ]
 
     async def join(self, turn: Turn, args: str) -> Replies:
-        chat = turn.event.chat
-        found = await cohort_in_chat(turn.conn, chat.platform, chat.chat_id)
+        found = await cohort_here(turn)
         if found is None:
             return [Reply(NO_COHORT)]
         name = turn.user.display_name or "there"
@@ -484,8 +487,7 @@ class Cohorts:
         )
 
     async def leave(self, turn: Turn, args: str) -> Replies:
-        chat = turn.event.chat
-        found = await cohort_in_chat(turn.conn, chat.platform, chat.chat_id)
+        found = await cohort_here(turn)
         if found is None:
             return [Reply(NO_COHORT)]
         gone = await turn.conn.execute(
@@ -498,8 +500,7 @@ class Cohorts:
         return [Reply("You've left the cohort. Your own plan and records stay with you.")]
 
     async def summary(self, turn: Turn, args: str) -> Replies:
-        chat = turn.event.chat
-        found = await cohort_in_chat(turn.conn, chat.platform, chat.chat_id)
+        found = await cohort_here(turn)
         if found is None:
             return [Reply(NO_COHORT)]
         return [Reply(await day_summary(turn.conn, found, turn.now))]
@@ -519,8 +520,7 @@ class Cohorts:
         if arg == "quick":
             if not turn.event.chat.user_is_admin:
                 return [Reply(ADMINS_ONLY.format(what="start"))]
-            chat = turn.event.chat
-            if await cohort_in_chat(turn.conn, chat.platform, chat.chat_id) is not None:
+            if await cohort_here(turn) is not None:
                 return [Reply("This chat already has a cohort — /cohort shows it.")]
             today = turn.today
             monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
