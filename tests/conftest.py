@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -163,6 +164,23 @@ def coach(db: Database) -> Coach:
 
 
 NOON = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+# The `coach` command as a subprocess, from this checkout.
+COACH = [sys.executable, "-m", "bot.cli"]
+
+
+async def start_coach_run(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    """`coach run` in the background (in `cwd`, so no stray .env is read), its stderr kept
+    for the test to read."""
+    return await asyncio.create_subprocess_exec(
+        *COACH,
+        "run",
+        env=env,
+        cwd=cwd,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
 
 
 class Chat:

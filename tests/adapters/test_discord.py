@@ -11,7 +11,6 @@ import asyncio
 import logging
 import os
 import signal
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,7 +30,7 @@ from core.reachability import chat_unreachable
 from core.reminders import tick
 from core.schema import as_utc, checkins, cohort_members, cohorts, outbox, reminders, users
 from core.turn import Turn
-from tests.conftest import build_coach
+from tests.conftest import build_coach, start_coach_run
 from tests.fakes.discord_api import FakeDiscord, Message, User
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -202,16 +201,7 @@ async def test_coach_run_serves_discord_and_stops_cleanly(
         "TELEGRAM_TOKEN": "",
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/run.db",
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "run",
-        cwd=tmp_path,  # no stray .env
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await start_coach_run(env, tmp_path)
     try:
         await fake.wait_for(lambda: bool(fake.identifies), within=20)
         interaction = await fake.slash(fake.user("Quinn"), "help")

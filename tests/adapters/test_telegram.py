@@ -9,7 +9,6 @@ import itertools
 import logging
 import os
 import signal
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from core.events import Button, ChatRef, Event, Reply, rows
 from core.reachability import chat_unreachable
 from core.schema import cohort_members, cohorts
 from core.turn import owner_tag
-from tests.conftest import build_coach
+from tests.conftest import build_coach, start_coach_run
 from tests.fakes.telegram_api import BOT_USERNAME, TOKEN, Call, FakeTelegram
 
 pytestmark = pytest.mark.filterwarnings(
@@ -396,17 +395,7 @@ async def test_coach_run_serves_telegram_and_stops_cleanly(
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
         "LOG_LEVEL": "INFO",
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "run",
-        env=env,
-        cwd=tmp_path,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await start_coach_run(env, tmp_path)
     try:
         await tg.wait_for("deleteWebhook", within=20)  # polling starts right after
         tg.push(tg.text(ALICE, "/start"))
@@ -739,17 +728,7 @@ async def test_coach_run_at_debug_logs_no_secret(tg: FakeTelegram, tmp_path: Pat
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
         "LOG_LEVEL": "DEBUG",
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "run",
-        env=env,
-        cwd=tmp_path,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await start_coach_run(env, tmp_path)
     try:
         await tg.wait_for("deleteWebhook", within=20)
         tg.fail("sendMessage", 502, "Bad Gateway")

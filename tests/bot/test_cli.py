@@ -6,12 +6,11 @@ import json
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-COACH = [sys.executable, "-m", "bot.cli"]
+from tests.conftest import COACH
 
 
 def chat(db: Path, lines: str, *extra: str, user: str = "tester") -> list[dict[str, object]]:

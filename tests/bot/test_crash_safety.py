@@ -9,13 +9,13 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-COACH = [sys.executable, "-m", "bot.cli"]
+from tests.conftest import COACH
+
 ENV = {**os.environ, "TELEGRAM_TOKEN": "", "DISCORD_TOKEN": ""}
 
 

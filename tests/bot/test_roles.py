@@ -6,7 +6,6 @@ import asyncio
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -20,8 +19,7 @@ from bot.settings import Settings
 from core.db import Database
 from core.events import ChatRef, Reply
 from core.schema import outbox, utcnow
-
-COACH = [sys.executable, "-m", "bot.cli"]
+from tests.conftest import COACH
 
 
 def start(db_url: str, *args: str, cwd: Path) -> subprocess.Popen[str]:

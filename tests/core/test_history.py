@@ -8,7 +8,6 @@ import io
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -17,7 +16,7 @@ from sqlalchemy import insert, select
 
 from core.coach import Coach
 from core.schema import pain_reports, readiness_checks, users, utcnow
-from tests.conftest import NOON, Chat, add_past, user_id
+from tests.conftest import COACH, NOON, Chat, add_past, user_id
 
 TODAY = NOON.date()
 
@@ -135,9 +134,6 @@ async def test_forget_then_export_is_empty(coach: Coach, chat_as: Callable[..., 
     assert "No check-ins" in chat.text
     async with coach.db.transaction() as conn:
         assert await conn.scalar(select(users.c.trained_groups)) is None
-
-
-COACH = [sys.executable, "-m", "bot.cli"]
 
 
 def console(db: Path, lines: str, user: str = "lifter") -> list[dict[str, object]]:
