@@ -21,22 +21,22 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.coach import Coach, Command
 from core.events import Button, Reply, rows
 from core.outbox import encode_reply
 from core.program import format_day, program_for
+from core.program_feature import DAY_NAMES, follow_training_days, parse_days
 from core.readiness import VerdictKind
-from core.reminders import DEFAULT_GRACE, WORKOUT, reschedule
+from core.reminders import DEFAULT_GRACE, WORKOUT, user_reminders
 from core.schema import (
     checkins,
     cohort_members,
     cohorts,
     outbox,
     readiness_checks,
-    reminders,
     utcnow,
 )
 from core.soreness import AREA_LABELS, MUSCLE_GROUPS
@@ -47,7 +47,6 @@ from core.users import set_user_fields
 
 # Group numbers are shown only when at least this many people are behind them.
 MIN_SHARED = 3
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_DAYS = (0, 2, 4)
 DEFAULT_AT = "18:00"
 # When the day's summary goes to the group, in the cohort's zone.
@@ -147,17 +146,6 @@ def summary_text(summary: CohortSummary, day: date) -> str:
     return "\n".join(lines)
 
 
-def parse_days(text: str) -> tuple[int, ...] | None:
-    found: set[int] = set()
-    for part in re.split(r"[,\s/]+", text.strip().lower()):
-        if not part:
-            continue
-        if part[:3] not in DAY_NAMES:
-            return None
-        found.add(DAY_NAMES.index(part[:3]))
-    return tuple(sorted(found)) or None
-
-
 @dataclass(frozen=True, slots=True)
 class StartArgs:
     start: date
@@ -192,7 +180,10 @@ def parse_start(args: str) -> StartArgs | str:
             zone = found.zone
         else:
             day_words.append(token)
-    days = parse_days(" ".join(day_words)) if day_words else None
+    days: tuple[int, ...] | None = None
+    if day_words:
+        chosen, unknown = parse_days(" ".join(day_words))
+        days = tuple(chosen) if chosen and not unknown else None
     if start is None or at is None or zone is None or days is None:
         return "I need all four: first day, training days, reminder time and time zone."
     return StartArgs(start, days, at, zone)
@@ -282,7 +273,7 @@ async def day_summary(conn: AsyncConnection, cohort: Cohort, now: datetime) -> s
 
 
 def describe(cohort: Cohort, members: int, now: datetime) -> str:
-    days = ", ".join(DAY_NAMES[d].title() for d in cohort.days)
+    days = ", ".join(DAY_NAMES[d] for d in cohort.days)
     week = program_for(cohort.start, cohort.today(now), cohort.days)
     return (
         f"This chat's cohort: program from {format_day(cohort.start)}, training {days}, "
@@ -453,30 +444,17 @@ class Cohorts:
         )
         if added.rowcount == 0:
             return False
-        await set_user_fields(
-            turn.conn, turn.user, program_start=found.start, training_days=list(found.days)
-        )
-        linked = await turn.conn.execute(
-            update(reminders)
-            .where(reminders.c.user_id == turn.user.id, reminders.c.kind == WORKOUT)
-            .values(days=list(found.days))
-        )
-        if linked.rowcount:
-            active = not (turn.user.paused or turn.user.unreachable)
-            await reschedule(turn.conn, turn.user.id, turn.tz.key, active=active, now=turn.now)
+        days = list(found.days)
+        await set_user_fields(turn.conn, turn.user, program_start=found.start, training_days=days)
+        await follow_training_days(turn, days)
         return True
 
     async def _your_plan(self, turn: Turn, found: Cohort) -> Reply:
         """What joining means for this member: for their eyes only."""
         week = program_for(found.start, found.today(turn.now), found.days)
-        has_workout_reminder = await turn.conn.scalar(
-            select(reminders.c.id).where(
-                reminders.c.user_id == turn.user.id, reminders.c.kind == WORKOUT
-            )
-        )
         reminder_note = (
             "Your workout reminders follow the cohort's training days."
-            if has_workout_reminder
+            if WORKOUT in await user_reminders(turn.conn, turn.user.id)
             else "Turn on workout reminders with /remind here; they'll follow the cohort's days."
         )
         return Reply(

@@ -248,20 +248,28 @@ async def show_or_set_up(turn: Turn) -> Replies:
     return [Reply(program_text(start, turn.today, days), _change_buttons())]
 
 
+async def follow_training_days(turn: Turn, days: list[int]) -> bool:
+    """New training days: the workout reminder, if the user has one, moves with them (to
+    their private chat). True when there was one to move."""
+    workout = (await user_reminders(turn.conn, turn.user.id)).get(WORKOUT)
+    if workout is None:
+        return False
+    await save_reminder(
+        turn.conn,
+        user_id=turn.user.id,
+        platform=turn.event.chat.platform,
+        chat_id=turn.event.sender.user_id,
+        setting=Setting(WORKOUT, workout.at, frozenset(days)),
+        timezone=turn.tz.key,
+        active=not (turn.user.paused or turn.user.unreachable),
+        now=turn.now,
+    )
+    return True
+
+
 async def save_days(turn: Turn, days: list[int]) -> Replies:
     await set_user_fields(turn.conn, turn.user, training_days=days)
-    workout = (await user_reminders(turn.conn, turn.user.id)).get(WORKOUT)
-    if workout is not None:  # workout reminders follow the training days
-        await save_reminder(
-            turn.conn,
-            user_id=turn.user.id,
-            platform=turn.event.chat.platform,
-            chat_id=turn.event.sender.user_id,
-            setting=Setting(WORKOUT, workout.at, frozenset(days)),
-            timezone=turn.tz.key,
-            active=not (turn.user.paused or turn.user.unreachable),
-            now=turn.now,
-        )
+    await follow_training_days(turn, days)
     if turn.user.program_start is None:
         return [
             Reply(f"Training days saved: {days_text(days)}."),
