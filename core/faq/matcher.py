@@ -353,13 +353,17 @@ class Matcher:
 
     def similar(self, text: str) -> dict[str, float]:
         """Per key, the cosine similarity of its closest example question."""
-        if self._vectors is None:
-            return {}
-        sims = self._vectors @ self._embed([text])[0]
+        return self._meaning(text)[0] if self._vectors is not None else {}
+
+    def _meaning(self, text: str) -> tuple[dict[str, float], float]:
+        """`similar`, and the similarity of the closest question we don't answer: one
+        embedding of the question for both."""
+        vector = self._embed([text])[0]
+        sims = self._vectors @ vector
         best: dict[str, float] = {}
         for key, sim in zip(self.q_keys, sims.tolist(), strict=True):
             best[key] = max(best.get(key, -1.0), sim)
-        return best
+        return best, float((self._off_topic @ vector).max())
 
     def match(self, text: str) -> Match:
         if classify_pain(text).kind is PainKind.RED_FLAG:
@@ -376,8 +380,7 @@ class Matcher:
         if ranked and self.semantic_weight:
             # Which topic is both signals' call. Whether to answer is the lexical gates',
             # plus one in meaning: closer to a question we don't answer than to any we do.
-            close = self.similar(text)
-            unlike = float((self._off_topic @ self._embed([text])[0]).max())
+            close, unlike = self._meaning(text)
             answerable = answerable and unlike < max(close.values())
             w = self.semantic_weight
             ranked = sorted(
