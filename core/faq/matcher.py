@@ -144,6 +144,8 @@ PHRASES = [
         (r"\bno longer\b", "not anymore"),
         (r"\btl ?[;:]? ?dr\b", "tldr"),
         (r"\bcat[ /-]?(?:camel|cow)s?\b", "catcamel"),
+        # Gym slang for a supplement, not for the time before a workout.
+        (r"\bpre[ -]?(?:workout|wo)s?\b(?! (?:warm|meal|snack|stretch))", "preworkout"),
     )
 ]
 

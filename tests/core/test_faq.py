@@ -112,6 +112,7 @@ def test_chat_filler_and_numbers_do_not_make_a_question_look_off_topic() -> None
         "asdf qwerty",
         "what does sore loser mean",
         "my cat keeps throwing up what do i do",
+        "best pre workout brand",
     ],
 )
 def test_off_topic_questions_are_refused_not_answered(question: str) -> None:
