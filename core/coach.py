@@ -15,6 +15,7 @@ import difflib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import cached_property, partial
 from typing import Protocol
 
 from sqlalchemy.exc import DBAPIError
@@ -23,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.db import Database, is_transient
 from core.events import Event, Reply
 from core.flood import FloodControl
+from core.group_commit import GroupCommit
 from core.state import open_turn, save_conversation
 from core.text import MAX_TEXT, clean_text, parse_command
 from core.turn import CommandHandler, Flow, Replies, Turn, parse_question_payload
@@ -111,6 +113,10 @@ class Coach:
 
     # -- handling -------------------------------------------------------------------
 
+    @cached_property
+    def group(self) -> GroupCommit:
+        return GroupCommit(self.db, lanes=self.db.parallel)
+
     async def handle(self, event: Event) -> list[Reply]:
         if self.flood is not None:
             # Before any database work: a flood costs the others nothing.
@@ -142,22 +148,27 @@ class Coach:
             return [Reply(INTERNAL)]
 
     async def _apply(self, event: Event, text: str) -> list[Reply]:
-        """The event's whole effect, in one transaction: nothing of it is stored unless
-        all of it is, so running it again after a transient failure is safe."""
-        async with self.db.transaction() as conn:
-            opened = await open_turn(conn, event.sender, event.update_id)
-            if opened is None:
-                return []  # delivered twice: the first delivery was answered
-            user, convo = opened
-            if event.chat.is_group:
-                await ensure_chat(conn, event.chat)
-            turn = Turn(event, conn, user, convo, self.default_tz)
-            notice = await welcome_back_if_unreachable(conn, user)
-            replies = await self._route(turn, text)
-            if notice is not None:
-                replies.insert(0, notice)
-            if turn.changed and not turn.forgotten:
-                await save_conversation(conn, user.id, turn.convo)
+        """The event's whole effect, in one transaction (shared with events handled at
+        the same moment, see `GroupCommit`): nothing of it is stored unless all of it
+        is, so running it again after a failure is safe."""
+        key = f"{event.sender.platform}:{event.sender.user_id}"
+        replies: list[Reply] = await self.group.run(key, partial(self._unit, event, text))
+        return replies
+
+    async def _unit(self, event: Event, text: str, conn: AsyncConnection) -> list[Reply]:
+        opened = await open_turn(conn, event.sender, event.update_id)
+        if opened is None:
+            return []  # delivered twice: the first delivery was answered
+        user, convo = opened
+        if event.chat.is_group:
+            await ensure_chat(conn, event.chat)
+        turn = Turn(event, conn, user, convo, self.default_tz)
+        notice = await welcome_back_if_unreachable(conn, user)
+        replies = await self._route(turn, text)
+        if notice is not None:
+            replies.insert(0, notice)
+        if turn.changed and not turn.forgotten:
+            await save_conversation(conn, user.id, turn.convo)
         return replies
 
     async def run_command(self, turn: Turn, name: str, args: str) -> Replies:

@@ -60,6 +60,8 @@ class Database:
     ) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        # How many transactions can usefully run at once: SQLite has one writer.
+        self.parallel = 1 if self.is_sqlite else pool_size
         kwargs: dict[str, Any] = {}
         self._writer: asyncio.Lock | None = None
         if self.is_sqlite:
@@ -74,14 +76,22 @@ class Database:
             _tune_sqlite(self.engine, busy_timeout_ms)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+    async def transaction(self, *, short: bool = False) -> AsyncIterator[AsyncConnection]:
         """One unit of work: committed on success, rolled back on any error. Never
-        nest them: on SQLite the inner one would wait for the outer one forever."""
+        nest them: on SQLite the inner one would wait for the outer one forever.
+
+        `short`: every statement is a small indexed one (an event's), so on SQLite they
+        may run on the loop's thread once the write lock is held (`sqlite_driver`)."""
         if self._writer is None:
             async with self.engine.begin() as conn:
                 yield conn
             return
         async with self._writer, self.engine.begin() as conn:
+            if short:
+                raw = await conn.get_raw_connection()
+                driver = raw.dbapi_connection
+                if isinstance(driver, sqlite_driver.OneHopConnection):
+                    driver.short_statements = True
             yield conn
 
     async def migrate(self) -> None:
