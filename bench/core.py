@@ -23,6 +23,8 @@ per round), so a fast but wrong run cannot pass. PostgreSQL runs in a database o
 own, created and dropped here; it is skipped with a note when no server answers on
 COACH_BENCH_PG_URL (default: postgresql+asyncpg://postgres@127.0.0.1:5432/test).
 
+The event loop is uvloop, as in `coach run`; `--loop asyncio` measures the standard one.
+
 Run: `python bench/core.py` (about a minute); `--runs 3` prints the median of three.
 """
 
@@ -46,6 +48,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import uvloop  # noqa: E402
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine  # noqa: E402
@@ -273,7 +276,7 @@ async def measure(
     runs = f"median of {args.runs} runs" if args.runs > 1 else "one run"
     print(
         f"core[{name}]: {args.users:,} users, {concurrency} events in flight, {runs}, "
-        f"load average {load}"
+        f"{args.loop} loop, load average {load}"
     )
     width = max(len(label) for label in (*median, "coach (check-in, FAQ, /ready)"))
     for label, floor in median.items():
@@ -346,4 +349,13 @@ if __name__ == "__main__":
     parser.add_argument("--sqlite-concurrency", type=int, default=4)
     parser.add_argument("--pg-concurrency", type=int, default=32)
     parser.add_argument("--backend", choices=("both", "sqlite", "postgresql"), default="both")
-    asyncio.run(main(parser.parse_args()))
+    parser.add_argument(
+        "--loop",
+        choices=("uvloop", "asyncio"),
+        default="uvloop",
+        help="event loop (default: uvloop, as `coach run` uses)",
+    )
+    options = parser.parse_args()
+    factory = uvloop.new_event_loop if options.loop == "uvloop" else None
+    with asyncio.Runner(loop_factory=factory) as runner:
+        runner.run(main(options))
