@@ -128,7 +128,13 @@ SLANG = {
 PHRASES = [
     (re.compile(p), r)
     for p, r in (
-        (r"\bwork(?:ing|ed)? ?outs?\b", "workout"),
+        # "Work out who/what/this …" is figuring something out, not training.
+        (
+            r"\bwork(?:ing|ed|s)? out\b"
+            r"(?! (?:who|what|how|which|why|where|this|that|these|those)\b)",
+            "workout",
+        ),
+        (r"\bworkouts?\b", "workout"),
         (r"\bwarm(?:ing|ed)?[ -]?ups?\b", "warmup"),
         (r"\blower[ -]?back\b", "lowerback"),
         (r"\blow back\b", "lowerback"),

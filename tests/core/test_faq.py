@@ -92,6 +92,12 @@ def test_typos_are_corrected_but_real_words_are_not(word: str, read_as: str | No
     assert MATCHER.correct(word) == read_as
 
 
+def test_working_out_still_means_training() -> None:
+    assert MATCHER.match("is it ok to work out when my legs are still sore").key == (
+        "lift-while-sore"
+    )
+
+
 def test_chat_filler_and_numbers_do_not_make_a_question_look_off_topic() -> None:
     assert MATCHER.match("when is sorenes the worst, like day 1 or day 2 after?").key == (
         "doms-basics"
@@ -113,6 +119,8 @@ def test_chat_filler_and_numbers_do_not_make_a_question_look_off_topic() -> None
         "what does sore loser mean",
         "my cat keeps throwing up what do i do",
         "best pre workout brand",
+        "how do we work out who owes what after the trip",  # figuring out, not training
+        "my throat hurts and I can't stop sneezing",
     ],
 )
 def test_off_topic_questions_are_refused_not_answered(question: str) -> None:
