@@ -155,6 +155,16 @@ PHRASES = [
     )
 ]
 
+# Shopping, nutrition amounts and illness: the article has no prices, brands or
+# numbers of calories, and says nothing about training while ill, so these are never
+# ours whatever else they mention.
+OUT_OF_SCOPE = re.compile(
+    r"\b(?:prices?|pricing|cheap(?:er|est)?|expensive|brands?(?! new)|buy(?:ing)?|purchase"
+    r"|discount|coupon|worth the money"
+    r"|throat|fever|flu|covid|cough(?:ing)?|sneez(?:e|ing)|a cold(?! (?:bath|shower|plunge|tub)))\b"
+    r"|\bhow much (?:does|do|is|are|would|will)\b.*\bcost\b"
+    r"|\bhow many (?:calories|kcal|grams|carbs)\b"
+)
 _WORD = re.compile(r"[a-z0-9]+")
 _stemmer = Stemmer.Stemmer("english")
 
@@ -378,7 +388,7 @@ class Matcher:
             return Match(RED_FLAGS, 1.0, (RED_FLAGS,))
         query, coverage = self.analyse(text)
         ranked = self.rank(query)
-        on_topic = any(t in self.topical for t in query)
+        on_topic = any(t in self.topical for t in query) and not OUT_OF_SCOPE.search(text.lower())
         answerable = (
             bool(ranked)
             and on_topic

@@ -92,6 +92,11 @@ def test_typos_are_corrected_but_real_words_are_not(word: str, read_as: str | No
     assert MATCHER.correct(word) == read_as
 
 
+def test_everyday_words_near_the_out_of_scope_ones_still_answer() -> None:
+    assert MATCHER.match("brand new to lifting, how sore is too sore?").key == "beginners-ease-in"
+    assert MATCHER.match("is a cold bath good for a stiff lower back").key == "lower-back-fatigue"
+
+
 def test_working_out_still_means_training() -> None:
     assert MATCHER.match("is it ok to work out when my legs are still sore").key == (
         "lift-while-sore"
@@ -121,6 +126,10 @@ def test_chat_filler_and_numbers_do_not_make_a_question_look_off_topic() -> None
         "best pre workout brand",
         "how do we work out who owes what after the trip",  # figuring out, not training
         "my throat hurts and I can't stop sneezing",
+        "how much does a good barbell cost",  # shopping: no prices or brands in the base
+        "which brand of foam roller should I buy for sore legs",
+        "how many calories does an hour of squats burn",
+        "I've got a fever and sore legs, can I lift",  # illness: not the article's subject
     ],
 )
 def test_off_topic_questions_are_refused_not_answered(question: str) -> None:
