@@ -99,6 +99,8 @@ async def run(settings: Settings, *, user_id: str) -> None:
         if settings.runs("scheduler"):
             # Before any platform starts: a refused process should not answer anyone.
             await hold_scheduler_role(coach.db, stack)
+        if settings.runs("telegram") or settings.runs("discord"):
+            coach.warm_up()  # before anyone can write: nobody waits for the FAQ's first build
         platforms: dict[str, Platform] = {}
         # Blocked by a user, or removed from a group: the same answer from every sender.
         gone = functools.partial(chat_unreachable, coach.db)

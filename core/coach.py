@@ -16,7 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -75,6 +75,11 @@ class Feature(Protocol):
     def install(self, coach: Coach) -> None: ...
 
 
+@runtime_checkable
+class WarmsUp(Protocol):
+    def warm_up(self) -> None: ...
+
+
 class Coach:
     def __init__(
         self, db: Database, *, default_tz: str = "UTC", flood: FloodControl | None = None
@@ -89,13 +94,22 @@ class Coach:
         self.buttons: dict[str, ButtonHandler] = {}
         self.links: dict[str, ButtonHandler] = {}
         self.ask_handler: CommandHandler | None = None
+        self._warm_ups: list[WarmsUp] = []
 
     # -- registration ---------------------------------------------------------------
 
     def install(self, features: Iterable[Feature]) -> Coach:
         for feature in features:
             feature.install(self)
+            if isinstance(feature, WarmsUp):
+                self._warm_ups.append(feature)
         return self
+
+    def warm_up(self) -> None:
+        """Build now what features otherwise build on first use (the FAQ matcher takes
+        about a second), so that a long-running process's first user doesn't wait."""
+        for feature in self._warm_ups:
+            feature.warm_up()
 
     def command(self, command: Command) -> None:
         self.commands[command.name] = command

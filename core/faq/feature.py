@@ -25,12 +25,16 @@ class Faq:
 
     @property
     def matcher(self) -> Matcher:
-        # Built on first question, not at start-up: keeps `coach chat` quick to open.
+        # Built on first question (or by `Coach.warm_up`), not at start-up: keeps
+        # `coach chat` quick to open.
         if self._matcher is None:
             from core.faq.matcher import Matcher
 
             self._matcher = Matcher(knowledge())
         return self._matcher
+
+    def warm_up(self) -> None:
+        _ = self.matcher
 
     def install(self, coach: Coach) -> None:
         coach.command(Command("ask", "Ask a question about soreness or training", self.ask))

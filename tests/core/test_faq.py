@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
+from core.coach import Coach
+from core.faq.feature import Faq
 from core.faq.knowledge import RED_FLAGS, knowledge, parse_knowledge
 from core.faq.matcher import Matcher
 from tests.conftest import Chat
@@ -192,3 +194,17 @@ def test_answering_is_fast() -> None:
     for _ in range(200):
         MATCHER.match("should i train if my legs are still sore from squats")
     assert (time.perf_counter() - started) / 200 < 0.005
+
+
+def test_a_running_coach_builds_the_matcher_before_the_first_question(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`coach run` warms up before it connects: the first person to ask doesn't wait
+    about a second for the matcher to be built."""
+    faq = Faq()
+    coach = Coach(None).install([faq])  # type: ignore[arg-type]  # no database needed
+    coach.warm_up()
+    built: list[object] = []
+    monkeypatch.setattr(Matcher, "__init__", lambda *args, **kw: built.append(args))
+    replies = faq.answer("how long does soreness last after a workout")
+    assert "24" in replies[0].text and built == []
