@@ -22,9 +22,9 @@ from core.checkin import insights_for, insights_text, load_checkin_days
 from core.coach import Coach, Command
 from core.events import Attachment, Reply
 from core.schema import (
+    CONVERSATION_COLUMNS,
     USER_TABLES,
     checkins,
-    conversations,
     pain_reports,
     readiness_checks,
     users,
@@ -91,10 +91,25 @@ async def load_verdicts(
     return {row.day: row.verdict for row in await conn.execute(query)}
 
 
+# The user's row without the internal id, and the question they are on (also kept in
+# that row), which /export lists as a record of its own.
+_NOT_PROFILE = {"id", *(c.name for c in CONVERSATION_COLUMNS.values())}
+PROFILE_COLUMNS = [c for c in users.c if c.name not in _NOT_PROFILE]
+CONVERSATION = "conversations"
+
+
 async def load_profile(conn: AsyncConnection, user_id: int) -> dict[str, Any]:
-    """Every column of the user's row (settings included) except the internal id."""
-    row = (await conn.execute(select(users).where(users.c.id == user_id))).first()
-    return {} if row is None else {k: v for k, v in row._mapping.items() if k != "id"}
+    """Every setting in the user's row: all but the internal id and the conversation."""
+    row = (await conn.execute(select(*PROFILE_COLUMNS).where(users.c.id == user_id))).first()
+    return {} if row is None else dict(row._mapping)
+
+
+async def load_conversation(conn: AsyncConnection, user_id: int) -> list[dict[str, Any]]:
+    """The question the user is on, as one record (none when there is none)."""
+    query = select(*(c.label(name) for name, c in CONVERSATION_COLUMNS.items())).where(
+        users.c.id == user_id, users.c.convo_flow.is_not(None)
+    )
+    return [dict(row._mapping) for row in await conn.execute(query)]
 
 
 async def load_rows(conn: AsyncConnection, table: Table, user_id: int) -> list[dict[str, Any]]:
@@ -274,7 +289,7 @@ RECORD_NAMES: Mapping[str, tuple[str, str]] = {
     checkins.name: ("check-in", "check-ins"),
     readiness_checks.name: ("readiness check", "readiness checks"),
     pain_reports.name: ("pain report", "pain reports"),
-    conversations.name: ("unfinished question", "unfinished questions"),
+    CONVERSATION: ("unfinished question", "unfinished questions"),
     "reminders": ("reminder", "reminders"),
     "outbox": ("message waiting to be sent", "messages waiting to be sent"),
 }
@@ -313,7 +328,7 @@ async def export_csv(
 ) -> tuple[bytes, dict[tuple[str, str], int]]:
     """Everything stored about the user as CSV (section, record, field, value), and how many
     records of each kind it holds. Every table in USER_TABLES is included, so a table added
-    there later is exported too."""
+    there later is exported too, and so is the question the user is on."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["section", "record", "field", "value"])
@@ -321,13 +336,14 @@ async def export_csv(
     for field, value in profile.items():
         writer.writerow(["profile", "", field, _cell(value)])
     counts: dict[tuple[str, str], int] = {}
-    for table in USER_TABLES:
-        rows = await load_rows(conn, table, user_id)
-        name = table.name.replace("_", " ")
-        counts[RECORD_NAMES.get(table.name, (name, name))] = len(rows)
+    sections = [(t.name, await load_rows(conn, t, user_id)) for t in USER_TABLES]
+    sections.append((CONVERSATION, await load_conversation(conn, user_id)))
+    for section, rows in sections:
+        name = section.replace("_", " ")
+        counts[RECORD_NAMES.get(section, (name, name))] = len(rows)
         for n, row in enumerate(rows, 1):
             # Check-ins are one a day, so the day names them; other records are numbered.
-            record = _cell(row.get("day")) if table is checkins else str(n)
-            for line in _record_rows(table.name, record, row):
+            record = _cell(row.get("day")) if section == checkins.name else str(n)
+            for line in _record_rows(section, record, row):
                 writer.writerow(line)
     return buffer.getvalue().encode("utf-8"), counts

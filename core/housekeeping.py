@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, or_
+from sqlalchemy import and_, delete, or_, update
 
 from core.db import Database
 from core.schema import (
     checkins,
-    conversations,
     outbox,
     pain_reports,
     processed_updates,
     readiness_checks,
+    users,
     utcnow,
 )
+from core.state import NO_QUESTION
 
 # Platforms redeliver an update within minutes (Telegram gives up after about a day),
 # so a week of remembered update ids is ample for de-duplication.
@@ -38,13 +39,15 @@ async def prune_old_records(
     """Data retention: delete what is older than `keep` — check-ins (by their day),
     readiness checks and pain reports (by when they were made), questions left unanswered,
     and messages that went out or failed. A message still waiting to go out is kept, as is
-    each user's profile and settings (removed by /forget). Returns rows deleted per table."""
+    each user's profile and settings (removed by /forget). Returns rows deleted per table
+    ("conversations": questions cleared, as they are kept in the user's row)."""
     cutoff = (now or utcnow()) - keep
     statements = {
         checkins.name: delete(checkins).where(checkins.c.day < cutoff.date()),
         readiness_checks.name: delete(readiness_checks).where(readiness_checks.c.at < cutoff),
         pain_reports.name: delete(pain_reports).where(pain_reports.c.at < cutoff),
-        conversations.name: delete(conversations).where(conversations.c.updated_at < cutoff),
+        # The question a user is on is kept in their row: left unanswered, it is cleared.
+        "conversations": update(users).where(users.c.convo_updated_at < cutoff).values(NO_QUESTION),
         outbox.name: delete(outbox).where(
             and_(
                 outbox.c.created_at < cutoff,

@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 
 metadata = MetaData()
 
@@ -57,8 +57,26 @@ users = Table(
     Column("unreachable", Boolean, nullable=False, server_default="0"),
     Column("nudge", Boolean, nullable=False, server_default="0"),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # The question the user is on, all NULL when none (see core/state.py: in this row, the
+    # lock that makes a second worker wait also hands it the state the first one left).
+    # `convo_seq` grows with every step; button payloads carry it so a press on an older
+    # question's button is recognised as stale.
+    Column("convo_flow", String(32), nullable=True),
+    Column("convo_step", String(32), nullable=True),
+    Column("convo_data", JSON(none_as_null=True), nullable=True),
+    Column("convo_seq", Integer, nullable=True),
+    Column("convo_updated_at", DateTime(timezone=True), nullable=True),
     UniqueConstraint("platform", "platform_user_id", name="uq_users_platform_user"),
 )
+
+# The users columns holding the conversation, by the name /export gives each.
+CONVERSATION_COLUMNS = {
+    "flow": users.c.convo_flow,
+    "step": users.c.convo_step,
+    "data": users.c.convo_data,
+    "seq": users.c.convo_seq,
+    "updated_at": users.c.convo_updated_at,
+}
 
 chats = Table(
     "chats",
@@ -69,19 +87,6 @@ chats = Table(
     Column("is_group", Boolean, nullable=False, default=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("platform", "chat_id", name="uq_chats_platform_chat"),
-)
-
-# Which question a user is on. `seq` grows with every step; button payloads carry it
-# so a press on an older question's button is recognised as stale.
-conversations = Table(
-    "conversations",
-    metadata,
-    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("flow", String(32), nullable=False),
-    Column("step", String(32), nullable=False),
-    Column("data", JSON, nullable=False),
-    Column("seq", Integer, nullable=False, default=0),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 # Platforms deliver at least once; an update id seen before is not handled again.
@@ -206,5 +211,4 @@ USER_TABLES = (
     reminders,
     outbox,
     cohort_members,
-    conversations,
 )

@@ -8,48 +8,59 @@ take turns: the second reads the state the first left behind, so a conversation 
 never interleaves with another, and a second tap on the same question is seen as
 stale.
 
-PostgreSQL: `SELECT … FOR UPDATE` waits for the other worker's lock, but every other
-row the statement reads still comes from the snapshot taken before the wait — a join
-would hand back the conversation as it was before the other worker's step. So one
-statement claims the update and locks the user, and a second, with a fresh snapshot,
-reads the conversation. SQLite: every transaction begins IMMEDIATE, which lets one
-writer in at all, so after the claim one joined statement reads user and conversation.
+The question lives in the user's own row (`users.convo_*`), not a table beside it:
+PostgreSQL's `SELECT … FOR UPDATE`, once it has waited for another worker's lock,
+re-reads the row it locked, but every other row the statement reads still comes from
+the snapshot taken before the wait — a joined conversation row would be the one from
+before the other worker's step. The locked row itself is fresh, so one statement
+claims the update, locks the user and reads their question. SQLite: every transaction
+begins IMMEDIATE, which lets one writer in at all, so one statement claims the update
+and a second reads the user.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, literal, select, true
+from sqlalchemy import bindparam, func, literal, null, select, true, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.events import Sender
-from core.schema import conversations, processed_updates, users, utcnow
-from core.sql import insert_ignoring_duplicates, upsert
+from core.schema import CONVERSATION_COLUMNS, processed_updates, users, utcnow
+from core.sql import insert_ignoring_duplicates
 from core.turn import Conversation
 from core.users import UserRecord, create_user, user_record
 
-_WHO = (
-    users.c.platform == bindparam("platform"),
-    users.c.platform_user_id == bindparam("user_id"),
+_USER_LOCKED = (
+    select(users)
+    .where(
+        users.c.platform == bindparam("platform"),
+        users.c.platform_user_id == bindparam("user_id"),
+    )
+    .with_for_update()  # SQLite: left out when compiled; BEGIN IMMEDIATE locks instead
 )
-_STATE = (conversations.c.flow, conversations.c.step, conversations.c.data, conversations.c.seq)
-_USER_LOCKED = select(users).where(*_WHO).with_for_update()
-_CONVERSATION = select(*_STATE).where(conversations.c.user_id == bindparam("uid"))
-_USER_AND_CONVERSATION = (
-    select(users, *_STATE)
-    .outerjoin(conversations, conversations.c.user_id == users.c.id)
-    .where(*_WHO)
+_THIS_USER = users.c.id == bindparam("uid")
+_SAVE_STATE = (
+    update(users)
+    .where(_THIS_USER)
+    .values(
+        convo_flow=bindparam("flow"),
+        convo_step=bindparam("step"),
+        convo_data=bindparam("data", type_=users.c.convo_data.type),
+        convo_seq=bindparam("seq"),
+        convo_updated_at=bindparam("at", type_=users.c.convo_updated_at.type),
+    )
 )
-_FORGET_STATE = delete(conversations).where(conversations.c.user_id == bindparam("uid"))
-_STATE_COLUMNS = ("user_id", "flow", "step", "data", "seq", "updated_at")
+# SET every conversation column to NULL: no question.
+NO_QUESTION = {column: null() for column in CONVERSATION_COLUMNS.values()}
+_CLEAR_STATE = update(users).where(_THIS_USER).values(NO_QUESTION)
 
 
 def _claim_and_lock() -> Any:
-    """PostgreSQL, one round trip: claim the update, then lock the user. Always one row:
-    `fresh` (1, or 0 for an update seen before) and the user's columns (NULL before
-    their first contact)."""
+    """PostgreSQL, one round trip: claim the update, then lock the user and read their
+    question. Always one row: `fresh` (1, or 0 for an update seen before) and the
+    user's columns (NULL before their first contact)."""
     claim = (
         postgresql.insert(processed_updates)
         .values(
@@ -75,54 +86,52 @@ async def open_turn(
     """The user (created on first contact), locked, and the question they are on; None
     when this update was handled before."""
     key = {"platform": sender.platform, "user_id": sender.user_id}
-    if conn.dialect.name == "sqlite":
-        if update_id is not None:
-            claim = {"platform": sender.platform, "update_id": update_id, "handled_at": utcnow()}
-            stmt = insert_ignoring_duplicates(conn, processed_updates)
-            if (await conn.execute(stmt, claim)).rowcount == 0:
-                return None
-        row = await _user_row(conn, _USER_AND_CONVERSATION, sender, key)
-        return user_record(row), _conversation(row)
     if update_id is None:
-        row = await _user_row(conn, _USER_LOCKED, sender, key)
+        row = await _locked_user(conn, sender, key)
+    elif conn.dialect.name == "sqlite":
+        claim = {"platform": sender.platform, "update_id": update_id, "handled_at": utcnow()}
+        stmt = insert_ignoring_duplicates(conn, processed_updates)
+        if (await conn.execute(stmt, claim)).rowcount == 0:
+            return None
+        row = await _locked_user(conn, sender, key)
     else:
         claim = {**key, "update_id": update_id, "handled_at": utcnow()}
         row = (await conn.execute(_CLAIM_AND_LOCK, claim)).one()
         if not row.fresh:
             return None
         if row.id is None:  # first contact
-            row = await _user_row(conn, _USER_LOCKED, sender, key)
-    user = user_record(row)
-    state = (await conn.execute(_CONVERSATION, {"uid": user.id})).first()
-    return user, _conversation(state)
+            row = await _locked_user(conn, sender, key)
+    return user_record(row), _conversation(row)
 
 
-async def _user_row(conn: AsyncConnection, query: Any, sender: Sender, key: Any) -> Any:
-    row = (await conn.execute(query, key)).first()
+async def _locked_user(conn: AsyncConnection, sender: Sender, key: Any) -> Any:
+    row = (await conn.execute(_USER_LOCKED, key)).first()
     if row is None:
         await create_user(conn, sender)
-        row = (await conn.execute(query, key)).one()
+        row = (await conn.execute(_USER_LOCKED, key)).one()
     return row
 
 
 def _conversation(row: Any) -> Conversation | None:
-    if row is None or row.flow is None:
+    if row.convo_flow is None:
         return None
-    return Conversation(row.flow, row.step, dict(row.data or {}), row.seq)
+    return Conversation(row.convo_flow, row.convo_step, dict(row.convo_data or {}), row.convo_seq)
 
 
 async def save_conversation(
     conn: AsyncConnection, user_id: int, convo: Conversation | None
 ) -> None:
+    """Store the question the user is on in their row (locked since `open_turn`); None
+    clears it."""
     if convo is None:
-        await conn.execute(_FORGET_STATE, {"uid": user_id})
+        await conn.execute(_CLEAR_STATE, {"uid": user_id})
         return
     values = {
-        "user_id": user_id,
+        "uid": user_id,
         "flow": convo.flow,
         "step": convo.step,
         "data": convo.data,
         "seq": convo.seq,
-        "updated_at": utcnow(),
+        "at": utcnow(),
     }
-    await conn.execute(upsert(conn, conversations, ["user_id"], _STATE_COLUMNS), values)
+    await conn.execute(_SAVE_STATE, values)

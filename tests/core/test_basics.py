@@ -123,7 +123,9 @@ async def test_forget_deletes_every_row_of_the_user_and_no_one_elses(
         assert names == ["keep"]
         for table in USER_TABLES:
             count = await conn.scalar(select(func.count()).select_from(table))
-            assert count == (1 if table.name == "conversations" else 0), table.name
+            assert count == 0, table.name
+    await keep.press("No")  # keep's own question is still open
+    assert keep.text == "Kept. Nothing was deleted."
 
 
 def test_every_table_with_a_user_id_is_covered_by_forget() -> None:

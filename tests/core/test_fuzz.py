@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.coach import DB_BUSY, INTERNAL, Coach
 from core.db import Database
 from core.events import MAX_PAYLOAD_BYTES, ChatRef, Event, Reply, Sender
-from core.schema import USER_TABLES, checkins, conversations, reminders, users
+from core.schema import USER_TABLES, checkins, reminders, users
 from core.soreness import EXTRA_AREAS, MUSCLE_GROUPS
 from core.turn import owner_tag
 from tests.conftest import NOON, build_coach
@@ -338,9 +338,8 @@ async def check_stored(coach: Coach, prefix: str) -> None:
             assert isinstance(row.day, date)
             assert row.levels and set(row.levels) <= known_areas, row.levels
             assert all(isinstance(v, int) and 0 <= v <= 4 for v in row.levels.values())
-        query = select(conversations).where(conversations.c.user_id.in_(ids))
-        for row in await conn.execute(query):
-            assert row.flow in coach.flows and row.seq >= 1
+        for row in await conn.execute(select(users).where(mine, users.c.convo_flow.is_not(None))):
+            assert row.convo_flow in coach.flows and row.convo_seq >= 1
         for row in await conn.execute(select(reminders).where(reminders.c.user_id.in_(ids))):
             assert re.fullmatch(r"[0-2]\d:[0-5]\d", row.at)
             assert all(0 <= d <= 6 for d in row.days)

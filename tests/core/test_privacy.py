@@ -175,7 +175,7 @@ async def test_export_holds_only_the_users_own_data(
     assert exported is not None
     rows: list[list[Any]] = list(csv.reader(io.StringIO(exported.data.decode())))
     sections = {r[0] for r in rows[1:]}
-    assert sections == {"profile", *(t.name for t in USER_TABLES)}  # all of hers
+    assert sections == {"profile", "conversations", *(t.name for t in USER_TABLES)}  # all hers
     text = exported.data.decode()
     assert PAIN["ann"] in text
     assert PAIN["bob"] not in text and "Bob" not in text and ",bob" not in text

@@ -102,3 +102,27 @@ async def test_the_retention_job_runs_only_when_configured(db: Database) -> None
                 assert job.next_run_time > datetime.now(UTC)
         finally:
             scheduler.shutdown(wait=False)
+
+
+async def test_a_question_left_unanswered_is_cleared_and_a_recent_one_kept(
+    coach: Coach, chat_as: Callable[..., Chat]
+) -> None:
+    gone, kept = chat_as("gone"), chat_as("kept")
+    for chat in (gone, kept):
+        await chat.say("/timezone Europe/Berlin")
+        await chat.say("/ready")
+    async with coach.db.transaction() as conn:
+        await conn.execute(
+            update(users)
+            .where(users.c.platform_user_id == "gone")
+            .values(convo_updated_at=NOON - timedelta(days=400))
+        )
+
+    deleted = await prune_old_records(coach.db, YEAR, now=NOON)
+    assert deleted["conversations"] == 1
+    await gone.press("Still sore")
+    assert "earlier question" in gone.text  # the old question is gone
+    await gone.say("/timezone")
+    assert "Europe/Berlin" in gone.text  # and the settings stay
+    await kept.press("Still sore")
+    assert "sharp pain" in kept.text.lower()  # the recent one carries on
