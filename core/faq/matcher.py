@@ -20,7 +20,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import Stemmer
 from rapidfuzz import fuzz, process
 from spellchecker import SpellChecker, WordFrequency
@@ -212,36 +214,30 @@ class Match:
 
 
 class Bm25:
-    """Okapi BM25 over pre-tokenised documents; small and exact enough for ~40 topics."""
+    """Okapi BM25 over pre-tokenised documents, as a documents × terms matrix of each
+    term's contribution: a question's scores are one gather-and-sum over its terms (a
+    loop over postings was the costliest step of the FAQ)."""
 
     def __init__(self, docs: Sequence[Counter[str]], k1: float = 1.2, b: float = 0.6) -> None:
-        self.docs = docs
-        self.k1, self.b = k1, b
-        self.lengths = [sum(d.values()) for d in docs]
-        self.avg = sum(self.lengths) / max(len(docs), 1)
+        self.k1 = k1
+        lengths = [sum(d.values()) for d in docs]
+        avg = sum(lengths) / max(len(docs), 1)
         df: Counter[str] = Counter()
         for d in docs:
             df.update(d.keys())
         n = len(docs)
         self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
-        self.norms = [k1 * (1 - b + b * length / self.avg) for length in self.lengths]
-        # Which documents hold each term: a question touches only those, not every
-        # document for every term (the FAQ was the costliest thing an event did).
-        self.postings: dict[str, list[tuple[int, int]]] = {}
-        for i, doc in enumerate(docs):
+        self.column = {t: j for j, t in enumerate(self.idf)}
+        self.weights = np.zeros((n, len(self.column)), dtype=np.float32)
+        for i, (doc, length) in enumerate(zip(docs, lengths, strict=True)):
+            norm = k1 * (1 - b + b * length / avg)
             for term, tf in doc.items():
-                self.postings.setdefault(term, []).append((i, tf))
+                self.weights[i, self.column[term]] = self.idf[term] * tf * (k1 + 1) / (tf + norm)
 
-    def scores(self, query: Iterable[str]) -> list[float]:
-        out = [0.0] * len(self.docs)
-        boost = self.k1 + 1
-        for t in query:
-            idf = self.idf.get(t)
-            if idf is None:
-                continue
-            for i, tf in self.postings[t]:
-                out[i] += idf * tf * boost / (tf + self.norms[i])
-        return out
+    def scores(self, query: Iterable[str]) -> Any:
+        """One score per document (a repeated query term counts each time)."""
+        columns = [self.column[t] for t in query if t in self.column]
+        return self.weights[:, columns].sum(axis=1)
 
     def ceiling(self, query: Iterable[str]) -> float:
         """The most any document could score: turns a raw score into a 0..1 confidence."""
@@ -301,6 +297,9 @@ class Matcher:
         self._asked_stems = frozenset(self._stems(sorted(self._asked)))
         self.entries = Bm25(entry_docs)
         self.questions = Bm25(q_docs, b=0.3)
+        # Example questions come grouped by key, in `self.keys` order: a key's best
+        # question score is the max over its slice (one numpy call, not a loop).
+        self._first_question = np.array([self.q_keys.index(k) for k in self.keys])
         self._vectors = None
         if semantic_weight:
             from core.faq.embedding import embed, embed_remembered
@@ -355,16 +354,13 @@ class Matcher:
         """Topics by score for the stems `analyse` made of a question."""
         if not query:
             return []
-        entry = self.entries.scores(query)
+        entry = self.entries.scores(query).tolist()
         top = self.entries.ceiling(query)
         per_key = {k: s / top for k, s in zip(self.keys, entry, strict=True)}
         q_top = self.questions.ceiling(query)
-        best_q: dict[str, float] = {}
-        for key, s in zip(self.q_keys, self.questions.scores(query), strict=True):
-            if s:  # most example questions share no word with this one: 0 is the default
-                best_q[key] = max(best_q.get(key, 0.0), s / q_top)
+        best_q = self._best_per_key(self.questions.scores(query) / q_top)
         blended = {
-            k: (1 - self.question_weight) * per_key[k] + self.question_weight * best_q.get(k, 0.0)
+            k: (1 - self.question_weight) * per_key[k] + self.question_weight * best_q[k]
             for k in self.keys
         }
         return sorted(blended.items(), key=lambda kv: -kv[1])
@@ -377,11 +373,12 @@ class Matcher:
         """`similar`, and the similarity of the closest question we don't answer: one
         embedding of the question for both."""
         vector = self._embed([text])[0]
-        sims = self._vectors @ vector
-        best: dict[str, float] = {}
-        for key, sim in zip(self.q_keys, sims.tolist(), strict=True):
-            best[key] = max(best.get(key, -1.0), sim)
-        return best, float((self._off_topic @ vector).max())
+        return self._best_per_key(self._vectors @ vector), float((self._off_topic @ vector).max())
+
+    def _best_per_key(self, per_question: Any) -> dict[str, float]:
+        """Per key, the best of its example questions' values."""
+        best = np.maximum.reduceat(per_question, self._first_question)
+        return dict(zip(self.keys, best.tolist(), strict=True))
 
     def match(self, text: str) -> Match:
         if classify_pain(text).kind is PainKind.RED_FLAG:
