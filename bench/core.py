@@ -3,8 +3,10 @@
 1,000 users, each doing rounds of: a check-in button press from the morning reminder
 (stores a row), an FAQ question, and a whole `/ready` check (three or four steps, the
 last one stores a row). Users act one event at a time, as people do; several users are
-in flight at once (`--sqlite-concurrency`, `--pg-concurrency`). Every event carries a
-fresh platform update id, as real updates do, so de-duplication is on the path too.
+in flight at once (`--sqlite-concurrency`, `--pg-concurrency`; on PostgreSQL the coach
+has `--pg-pool` connections, fewer than that, so events share transactions — see
+core/group_commit.py). Every event carries a fresh platform update id, as real updates
+do, so de-duplication is on the path too.
 
 The floor is the least a durable event needs: one-row inserts, one commit each,
 through SQLAlchemy async Core at the same concurrency. On SQLite it is measured twice:
@@ -237,10 +239,13 @@ def stock_sqlite(url: str) -> tuple[AsyncEngine, Transaction]:
 # --- one backend ---------------------------------------------------------------------------
 
 
-async def measure_once(url: str, args: argparse.Namespace, concurrency: int) -> dict[str, Run]:
+async def measure_once(
+    url: str, args: argparse.Namespace, concurrency: int, pool: int
+) -> dict[str, Run]:
+    runs: dict[str, Run] = {}
+    # The floor at its best: a connection for every insert in flight.
     db = Database(url, pool_size=concurrency)
     await db.migrate()
-    runs: dict[str, Run] = {}
     try:
         if db.is_sqlite:
             engine, stock = stock_sqlite(url)
@@ -249,6 +254,10 @@ async def measure_once(url: str, args: argparse.Namespace, concurrency: int) -> 
         runs["floor, coach's Database"] = await floor_run(
             db.transaction, args.floor_rows, concurrency
         )
+    finally:
+        await db.close()
+    db = Database(url, pool_size=pool)
+    try:
         runs["coach"] = await coach_run(db, args.users, args.rounds, concurrency)
     finally:
         await db.close()
@@ -260,13 +269,14 @@ async def measure(
     make_url: Callable[[], Awaitable[str]],
     args: argparse.Namespace,
     concurrency: int,
+    pool: int,
     drop: Callable[[str], Awaitable[None]],
 ) -> None:
     results: dict[str, list[Run]] = {}
     for _ in range(args.runs):
         url = await make_url()
         try:
-            for label, run in (await measure_once(url, args, concurrency)).items():
+            for label, run in (await measure_once(url, args, concurrency, pool)).items():
                 results.setdefault(label, []).append(run)
         finally:
             await drop(url)
@@ -274,8 +284,9 @@ async def measure(
     coach = median.pop("coach")
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     runs = f"median of {args.runs} runs" if args.runs > 1 else "one run"
+    pooled = "" if name == "sqlite" else f"{pool} pooled connections, "
     print(
-        f"core[{name}]: {args.users:,} users, {concurrency} events in flight, {runs}, "
+        f"core[{name}]: {args.users:,} users, {concurrency} events in flight, {pooled}{runs}, "
         f"{args.loop} loop, load average {load}"
     )
     width = max(len(label) for label in (*median, "coach (check-in, FAQ, /ready)"))
@@ -332,12 +343,15 @@ async def main(args: argparse.Namespace) -> None:
             async def keep(url: str) -> None:
                 return None
 
-            await measure("sqlite", sqlite_url, args, args.sqlite_concurrency, keep)
+            concurrency = args.sqlite_concurrency
+            await measure("sqlite", sqlite_url, args, concurrency, concurrency, keep)
     if args.backend in ("both", "postgresql"):
         if not await postgres_answers():
             print(f"core[postgresql]: skipped, no server answers at {make_url(PG_SERVER).host}")
             return
-        await measure("postgresql", postgres_database, args, args.pg_concurrency, drop_postgres)
+        await measure(
+            "postgresql", postgres_database, args, args.pg_concurrency, args.pg_pool, drop_postgres
+        )
 
 
 if __name__ == "__main__":
@@ -348,6 +362,13 @@ if __name__ == "__main__":
     parser.add_argument("--floor-rows", type=int, default=3000)
     parser.add_argument("--sqlite-concurrency", type=int, default=4)
     parser.add_argument("--pg-concurrency", type=int, default=32)
+    parser.add_argument(
+        "--pg-pool",
+        type=int,
+        default=8,
+        help="the coach's DATABASE_POOL_SIZE: with fewer connections than events in flight, "
+        "events share transactions (core/group_commit.py)",
+    )
     parser.add_argument("--backend", choices=("both", "sqlite", "postgresql"), default="both")
     parser.add_argument(
         "--loop",
