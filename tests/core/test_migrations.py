@@ -129,3 +129,21 @@ async def test_downgrading_from_0005_and_back_keeps_questions_and_check_ins(
         assert "1 check-in" in chat.text  # nothing else was lost on the way
     finally:
         await db.close()
+
+
+async def test_downgrading_to_the_first_schema_and_back_keeps_every_check_in(
+    database_url: str,
+) -> None:
+    """Dropping a column of `users` must not copy and drop the table: on SQLite, with
+    foreign keys on, dropping it would delete everyone's rows."""
+    db = Database(database_url)
+    await db.migrate()
+    try:
+        chat = Chat(build_coach(db))
+        await chat.say("/checkin quads 2")
+        await migrate(db, "downgrade", "0001")
+        await db.migrate()
+        await chat.say("/history")
+        assert "1 check-in" in chat.text
+    finally:
+        await db.close()

@@ -20,6 +20,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("training_days")
-        batch_op.drop_column("program_start")
+    # Plain ALTER TABLE, not batch mode: see 0003's downgrade.
+    op.drop_column("users", "training_days")
+    op.drop_column("users", "program_start")

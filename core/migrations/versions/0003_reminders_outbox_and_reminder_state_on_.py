@@ -64,11 +64,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("nudge")
-        batch_op.drop_column("unreachable")
-        batch_op.drop_column("away_until")
-        batch_op.drop_column("paused")
+    # Plain ALTER TABLE, not batch mode: on SQLite a batch copy drops `users`, and with
+    # foreign keys on that deletes every row referencing a user (ON DELETE CASCADE).
+    for column in ("nudge", "unreachable", "away_until", "paused"):
+        op.drop_column("users", column)
 
     with op.batch_alter_table("reminders", schema=None) as batch_op:
         batch_op.drop_index("ix_reminders_next_due_at")
