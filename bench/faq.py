@@ -1,15 +1,16 @@
 """FAQ matching, measured: accuracy, facts in the answers, refusals and latency.
 
-For the public eval file and six held-out files, prints per method: top-1 key accuracy
+For the public eval file and seven held-out files, prints per method: top-1 key accuracy
 on on-topic questions, the share of answers holding every required fact group, the
 off-topic refusal rate, and median/p95 latency per question. Held-out 1 was written
 before the matcher; held-out 2 by someone who had read only the article, measured once
 (84.0% top-1) and then used, like held-out 1, as development data; held-out 3 the same
 way, written after those changes, measured once and then also used for development;
 held-out 4 the same way again (measured once, then used for development), and held-out
-5 and 6 the same way once more, the figures to quote. Methods: the shipped blend (lexical
-hybrid + WordLlama sentence vectors), the lexical hybrid alone (BM25 over entries and
-over example questions), plain BM25 over whole entries, and fuzzy matching (rapidfuzz).
+5 and 6 the same way once more (each measured once, then used for development); held-out
+7 the same way, the figure to quote. Methods: the shipped blend (lexical hybrid +
+WordLlama sentence vectors), the lexical hybrid alone (BM25 over entries and over
+example questions), plain BM25 over whole entries, and fuzzy matching (rapidfuzz).
 """
 
 from __future__ import annotations
@@ -46,8 +47,11 @@ FILES = {
     # the honest figure.
     "held-out 5": ROOT / "bench" / "data" / "faq_heldout5.jsonl",
     # A second sample like held-out 5: written by someone else, after the last matcher
-    # change, and measured once.
+    # change, and measured once (77.5% top-1, 30/30 refused); then development data.
     "held-out 6": ROOT / "bench" / "data" / "faq_heldout6.jsonl",
+    # Written like the others before the knowledge base's last additions, and not looked
+    # at until measured: the honest figure.
+    "held-out 7": ROOT / "bench" / "data" / "faq_heldout7.jsonl",
 }
 FUZZY_CUTOFF = 70
 
