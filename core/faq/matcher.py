@@ -157,12 +157,12 @@ PHRASES = [
     )
 ]
 
-# Shopping, nutrition amounts and illness: the article has no prices, brands or
+# Shopping, nutrition amounts and illness: the article has no prices, brands, sizes or
 # numbers of calories, and says nothing about training while ill, so these are never
 # ours whatever else they mention.
 OUT_OF_SCOPE = re.compile(
     r"\b(?:prices?|pricing|cheap(?:er|est)?|expensive|brands?(?! new)|buy(?:ing)?|purchase"
-    r"|discount|coupon|worth the money"
+    r"|discount|coupon|worth the money|what size"
     r"|throat|fever|flu|covid|cough(?:ing)?|sneez(?:e|ing)|a cold(?! (?:bath|shower|plunge|tub)))\b"
     r"|\bhow much (?:does|do|is|are|would|will)\b.*\bcost\b"
     r"|\bhow many (?:calories|kcal|grams|carbs)\b"

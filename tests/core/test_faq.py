@@ -130,6 +130,7 @@ def test_chat_filler_and_numbers_do_not_make_a_question_look_off_topic() -> None
         "my throat hurts and I can't stop sneezing",
         "how much does a good barbell cost",  # shopping: no prices or brands in the base
         "which brand of foam roller should I buy for sore legs",
+        "what size lifting belt should i get for deadlifts",
         "how many calories does an hour of squats burn",
         "I've got a fever and sore legs, can I lift",  # illness: not the article's subject
     ],
