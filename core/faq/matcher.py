@@ -157,15 +157,26 @@ PHRASES = [
     )
 ]
 
-# Shopping, nutrition amounts and illness: the article has no prices, brands, sizes or
-# numbers of calories, and says nothing about training while ill, so these are never
-# ours whatever else they mention.
+# Subjects the article never covers, so a question about them is not ours whatever
+# else it mentions: shopping (prices, brands, sizes), diet and supplements, how much to
+# lift, apps and gadgets, gym memberships and manners, and being ill.
 OUT_OF_SCOPE = re.compile(
-    r"\b(?:prices?|pricing|cheap(?:er|est)?|expensive|brands?(?! new)|buy(?:ing)?|purchase"
-    r"|discount|coupon|worth the money|what size"
-    r"|throat|fever|flu|covid|cough(?:ing)?|sneez(?:e|ing)|a cold(?! (?:bath|shower|plunge|tub)))\b"
-    r"|\bhow much (?:does|do|is|are|would|will)\b.*\bcost\b"
-    r"|\bhow many (?:calories|kcal|grams|carbs)\b"
+    "|".join(
+        (
+            r"\b(?:prices?|pricing|cheap(?:er|est)?|expensive|brands?(?! new)|buy(?:ing)?"
+            r"|purchase|discount|coupon|worth the money|what size)\b",
+            r"\bhow much (?:does|do|is|are|would|will)\b.*\bcost\b",
+            r"\bhow (?:many|much) (?:calories|kcal|grams|carbs|protein|creatine|caffeine|water)\b",
+            r"\b(?:what (?:should|do|can) i eat|what to eat|meal plan|macros|keto|vegan|creatine"
+            r"|whey|bcaas?|multivitamins?|fish oil|preworkout)\b",
+            r"\bhow much should (?:i|a \w+) (?:bench|squat|deadlift|lift|press)\b",
+            r"\ba good (?:bench|squat|deadlift)(?: press)? for\b|\bstrength standards?\b",
+            r"\b(?:apps?|smartwatch|fitness tracker|whoop|oura)\b",
+            r"\b(?:membership|opening hours|etiquette|rude)\b",
+            r"\b(?:throat|fever|flu|covid|cough(?:ing)?|sneez(?:e|ing)"
+            r"|a cold(?! (?:bath|shower|plunge|tub)))\b",
+        )
+    )
 )
 _WORD = re.compile(r"[a-z0-9]+")
 _stemmer = Stemmer.Stemmer("english")

@@ -96,6 +96,7 @@ def test_typos_are_corrected_but_real_words_are_not(word: str, read_as: str | No
 
 def test_everyday_words_near_the_out_of_scope_ones_still_answer() -> None:
     assert MATCHER.match("brand new to lifting, how sore is too sore?").key == "beginners-ease-in"
+    assert MATCHER.match("should i stretch pre workout when sore").key == "warm-up-when-sore"
     assert MATCHER.match("is a cold bath good for a stiff lower back").key == "lower-back-fatigue"
 
 
@@ -131,6 +132,10 @@ def test_chat_filler_and_numbers_do_not_make_a_question_look_off_topic() -> None
         "how much does a good barbell cost",  # shopping: no prices or brands in the base
         "which brand of foam roller should I buy for sore legs",
         "what size lifting belt should i get for deadlifts",
+        "how much creatine should i take a day",  # supplements and diet
+        "whats a good bench press for a 70kg guy",  # strength standards
+        "best app to track my lifts",
+        "is it rude to rest on a machine between sets",  # gym manners
         "how many calories does an hour of squats burn",
         "I've got a fever and sore legs, can I lift",  # illness: not the article's subject
     ],
