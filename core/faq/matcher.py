@@ -5,10 +5,12 @@ matching): words are normalised (slang, typos corrected against the knowledge ba
 own vocabulary — but a correctly spelt English word is never "corrected" into one of
 ours — and Snowball stems), then scored with BM25 two ways — against each
 entry as a whole (title, keywords, example questions, answer) and against each example
-question alone — and the two are blended. A question is answered only when enough of
-its words are ones the knowledge base knows and the best score clears a threshold;
-otherwise the closest keys are offered. Red-flag wording (from the triage classifier)
-wins over everything.
+question alone — and the two are blended with WordLlama sentence vectors. A question is
+answered only when enough of its words are ones the knowledge base knows, the best
+score clears a threshold, it is not closer in meaning to a question we don't answer
+(`off_topic.txt`) than to one we do, and it is not about a subject the article never
+covers (`OUT_OF_SCOPE`); otherwise the closest keys are offered. Red-flag wording (from
+the triage classifier) wins over everything.
 """
 
 from __future__ import annotations
@@ -168,7 +170,7 @@ OUT_OF_SCOPE = re.compile(
             r"\bhow much (?:does|do|is|are|would|will)\b.*\bcost\b",
             r"\bhow (?:many|much) (?:calories|kcal|grams|carbs|protein|creatine|caffeine|water)\b",
             r"\b(?:what (?:should|do|can) i eat|what to eat|meal plan|macros|keto|vegan|creatine"
-            r"|whey|bcaas?|multivitamins?|fish oil|preworkout)\b",
+            r"|whey|bcaas?|multivitamins?|fish oil)\b",
             r"\bhow much should (?:i|a \w+) (?:bench|squat|deadlift|lift|press)\b",
             r"\ba good (?:bench|squat|deadlift)(?: press)? for\b|\bstrength standards?\b",
             r"\b(?:apps?|smartwatch|fitness tracker|whoop|oura)\b",
@@ -178,6 +180,14 @@ OUT_OF_SCOPE = re.compile(
         )
     )
 )
+
+
+def out_of_scope(text: str, said: Sequence[str]) -> bool:
+    """Checked as typed ("what size") and with slang read ("wat shud i eat" is "what
+    should i eat"), since reading slang also rewrites some words ("size" → "growth")."""
+    return bool(OUT_OF_SCOPE.search(text.lower()) or OUT_OF_SCOPE.search(" ".join(said)))
+
+
 _WORD = re.compile(r"[a-z0-9]+")
 _stemmer = Stemmer.Stemmer("english")
 
@@ -343,12 +353,11 @@ class Matcher:
         # Of the close words, the common spelling, not another user's typo of it.
         return max(found, key=lambda f: f[1])[0] if found else None
 
-    def analyse(self, text: str) -> tuple[list[str], float]:
-        """Query stems, and the share of content words the knowledge base knows."""
+    def analyse(self, said: Sequence[str]) -> tuple[list[str], float]:
+        """Query stems, and the share of content words the knowledge base knows, for a
+        question's `words`."""
         # A number says nothing about whether a question is ours ("day 2", "20 miles").
-        content = [
-            w for w in words(text) if w not in STOPWORDS and (not w.isdigit() or w in self._known)
-        ]
+        content = [w for w in said if w not in STOPWORDS and (not w.isdigit() or w in self._known)]
         corrected = [(w, self.correct(w)) for w in content]
         fixed = [c for _, c in corrected if c is not None]
         # Full evidence that a question is about our topics: a word people use when asking
@@ -394,9 +403,10 @@ class Matcher:
     def match(self, text: str) -> Match:
         if classify_pain(text).kind is PainKind.RED_FLAG:
             return Match(RED_FLAGS, 1.0, (RED_FLAGS,))
-        query, coverage = self.analyse(text)
+        said = words(text)
+        query, coverage = self.analyse(said)
         ranked = self.rank(query)
-        on_topic = any(t in self.topical for t in query) and not OUT_OF_SCOPE.search(text.lower())
+        on_topic = any(t in self.topical for t in query) and not out_of_scope(text, said)
         answerable = (
             bool(ranked)
             and on_topic

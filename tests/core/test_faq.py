@@ -133,6 +133,7 @@ def test_chat_filler_and_numbers_do_not_make_a_question_look_off_topic() -> None
         "which brand of foam roller should I buy for sore legs",
         "what size lifting belt should i get for deadlifts",
         "how much creatine should i take a day",  # supplements and diet
+        "wat shud i eat 4 doms",  # … in slang too
         "whats a good bench press for a 70kg guy",  # strength standards
         "best app to track my lifts",
         "is it rude to rest on a machine between sets",  # gym manners
