@@ -166,8 +166,7 @@ class Coach:
         the same moment, see `GroupCommit`): nothing of it is stored unless all of it
         is, so running it again after a failure is safe."""
         key = f"{event.sender.platform}:{event.sender.user_id}"
-        replies: list[Reply] = await self.group.run(key, partial(self._unit, event, text))
-        return replies
+        return await self.group.run(key, partial(self._unit, event, text))
 
     async def _unit(self, event: Event, text: str, conn: AsyncConnection) -> list[Reply]:
         opened = await open_turn(conn, event.sender, event.update_id)

@@ -23,12 +23,13 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import Database
 
+T = TypeVar("T")
 Unit = Callable[[AsyncConnection], Awaitable[Any]]
 MAX_BATCH = 32
 
@@ -43,10 +44,10 @@ class GroupCommit:
         self._draining: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
 
-    async def run(self, key: str, unit: Unit) -> Any:
+    async def run(self, key: str, unit: Callable[[AsyncConnection], Awaitable[T]]) -> T:
         """`unit(conn)`'s result, once the transaction it ran in has committed."""
         lane = hash(key) % len(self._queues)
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._queues[lane].append((unit, future))
         if lane not in self._draining:
             self._draining.add(lane)
@@ -64,7 +65,8 @@ class GroupCommit:
                 await self._commit(batch)
         finally:
             self._draining.discard(lane)
-            # Cancelled (shutting down): nobody may wait forever for this lane.
+            # Normally every future here is settled already; if this task was cancelled
+            # (shutting down), nobody may be left waiting forever.
             for _, future in (*batch, *queue):
                 future.cancel()
             queue.clear()
