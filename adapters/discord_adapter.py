@@ -42,9 +42,8 @@ import discord
 import yarl
 from discord import app_commands
 
-from core.coach import Command
-from core.delivery import RetryLater, Unreachable
-from core.events import Attachment, Button, ChatRef, Event, Reply, Sender
+from core.delivery.platform import RetryLater, Unreachable
+from core.events import Attachment, Button, ChatRef, Event, MenuCommand, Reply, Sender
 
 log = logging.getLogger(__name__)
 
@@ -312,7 +311,7 @@ class CoachClient(discord.AutoShardedClient):
 
 
 def slash_command(
-    adapter: DiscordAdapter, command: Command
+    adapter: DiscordAdapter, command: MenuCommand
 ) -> app_commands.Command[Any, ..., None]:
     option, described = OPTIONS.get(command.name, DEFAULT_OPTION)
 
@@ -342,7 +341,7 @@ class DiscordAdapter:
     def __init__(
         self,
         handle: Handler,
-        commands: Iterable[Command],
+        commands: Iterable[MenuCommand],
         config: DiscordConfig,
         *,
         on_unreachable: UnreachableHook | None = None,
@@ -421,7 +420,7 @@ class DiscordAdapter:
     # -- interactions in ----------------------------------------------------------------
 
     async def on_command(
-        self, interaction: discord.Interaction[Any], command: Command, args: str
+        self, interaction: discord.Interaction[Any], command: MenuCommand, args: str
     ) -> None:
         in_guild = interaction.guild_id is not None
         group_level = in_guild and command.in_groups and not command.in_private

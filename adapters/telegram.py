@@ -42,7 +42,7 @@ import weakref
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -75,10 +75,10 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from core.delivery import RetryLater, Unconfirmed, Unreachable
-from core.events import MAX_PAYLOAD_BYTES, ChatRef, Event, Reply, Sender
-from core.text import parse_command, shorten
-from core.turn import owner_tag, parse_question_payload
+from core.delivery.platform import RetryLater, Unconfirmed, Unreachable
+from core.engine.payloads import owner_tag, parse_question_payload
+from core.events import MAX_PAYLOAD_BYTES, ChatRef, Event, MenuCommand, Reply, Sender
+from core.rules.text import parse_command, shorten
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -122,22 +122,6 @@ ANONYMOUS_NOTE = (
 Handler = Callable[[Event], Awaitable[list[Reply]]]
 UnreachableCallback = Callable[[ChatRef], Awaitable[None] | None]
 T = TypeVar("T")
-
-
-class MenuCommand(Protocol):
-    """What the command menus need of a command (core.coach.Command fits)."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def summary(self) -> str: ...
-
-    @property
-    def in_groups(self) -> bool: ...
-
-    @property
-    def in_private(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,14 +5,14 @@
 last one stores a row). Users act one event at a time, as people do; several users are
 in flight at once (`--sqlite-concurrency`, `--pg-concurrency`; on PostgreSQL the coach
 has `--pg-pool` connections, fewer than that, so events share transactions — see
-core/group_commit.py). Every event carries a fresh platform update id, as real updates
+core/storage/group_commit.py). Every event carries a fresh platform update id, as real updates
 do, so de-duplication is on the path too.
 
 The floor is the least a durable event needs: one-row inserts, one commit each,
 through SQLAlchemy async Core at the same concurrency. On SQLite it is measured twice:
 through SQLAlchemy's stock aiosqlite adapter (the stack of the issue's figures, about
 1,200 rows/s), and through the coach's own `Database` (one driver-thread call per
-statement, `core/sqlite_driver.py`). On PostgreSQL the stack is the same either way.
+statement, `core/storage/sqlite_driver.py`). On PostgreSQL the stack is the same either way.
 The coach's rate is printed as a share of each floor.
 
 Besides the wall-clock rate, each line gives the CPU this process spent per event
@@ -56,10 +56,10 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine  # noqa: E402
 
 from bot.app import features  # noqa: E402
-from core.coach import Coach  # noqa: E402
-from core.db import BUSY_TIMEOUT_MS, Database, _tune_sqlite  # noqa: E402
+from core.engine.coach import Coach  # noqa: E402
 from core.events import ChatRef, Event, Reply, Sender  # noqa: E402
-from core.schema import checkins, readiness_checks  # noqa: E402
+from core.storage.db import BUSY_TIMEOUT_MS, Database, _tune_sqlite  # noqa: E402
+from core.storage.schema import checkins, readiness_checks  # noqa: E402
 
 PG_SERVER = os.environ.get(
     "COACH_BENCH_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -367,7 +367,7 @@ if __name__ == "__main__":
         type=int,
         default=8,
         help="the coach's DATABASE_POOL_SIZE: with fewer connections than events in flight, "
-        "events share transactions (core/group_commit.py)",
+        "events share transactions (core/storage/group_commit.py)",
     )
     parser.add_argument("--backend", choices=("both", "sqlite", "postgresql"), default="both")
     parser.add_argument(

@@ -31,11 +31,12 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from adapters.telegram import TelegramAdapter, TelegramConfig  # noqa: E402
-from core.db import Database  # noqa: E402
+from bot.app import features  # noqa: E402
+from core.delivery.outbox import Outbox  # noqa: E402
+from core.engine.coach import Coach  # noqa: E402
 from core.events import Event, Reply  # noqa: E402
-from core.outbox import Outbox  # noqa: E402
-from core.reminders import tick  # noqa: E402
-from core.schema import outbox, reminders, users  # noqa: E402
+from core.storage.db import Database  # noqa: E402
+from core.storage.schema import outbox, reminders, users  # noqa: E402
 from tests.fakes.telegram_api import TOKEN, FakeTelegram  # noqa: E402
 
 FIRST_CHAT = 700_000_000  # private chat ids are the users' ids: positive
@@ -90,7 +91,7 @@ async def queue_reminders(db: Database, count: int, now: datetime) -> int:
                 for i in range(count)
             ],
         )
-    return (await tick(db, now)).queued
+    return (await Coach(db).install(features()).tick(now)).queued
 
 
 async def unsent(db: Database) -> int:

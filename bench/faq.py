@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz import fuzz, process  # noqa: E402
 
-from core.faq.feature import Faq  # noqa: E402
-from core.faq.knowledge import knowledge  # noqa: E402
-from core.faq.matcher import Match, Matcher  # noqa: E402
+from core.features.faq.feature import Faq  # noqa: E402
+from core.features.faq.knowledge import knowledge  # noqa: E402
+from core.features.faq.matcher import Match, Matcher  # noqa: E402
 
 FILES = {
     "public": ROOT.parent / "shared" / "eval" / "faq_public.jsonl",

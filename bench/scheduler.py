@@ -22,9 +22,10 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import delete, insert, update  # noqa: E402
 
-from core.db import Database  # noqa: E402
-from core.reminders import tick  # noqa: E402
-from core.schema import outbox, reminders, users  # noqa: E402
+from bot.app import features  # noqa: E402
+from core.engine.coach import Coach  # noqa: E402
+from core.storage.db import Database  # noqa: E402
+from core.storage.schema import outbox, reminders, users  # noqa: E402
 
 ZONES = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC", "Australia/Sydney")
 DUE_PER_TICK = 1000
@@ -74,6 +75,7 @@ async def main(count: int) -> None:
                 )
         created = time.perf_counter() - started
 
+        coach = Coach(db).install(features())
         durations: list[float] = []
         for n in range(TICKS + 1):
             # Make the next 1,000 reminders due, as the clock would.
@@ -85,7 +87,7 @@ async def main(count: int) -> None:
                     .values(next_due_at=now - timedelta(seconds=30))
                 )
             began = time.perf_counter()
-            result = await tick(db, now)
+            result = await coach.tick(now)
             if n:
                 durations.append((time.perf_counter() - began) * 1000)
             assert result.claimed == DUE_PER_TICK, result

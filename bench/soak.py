@@ -52,14 +52,13 @@ from sqlalchemy import select  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from bot.app import features  # noqa: E402
-from core.coach import DB_BUSY, INTERNAL, Coach  # noqa: E402
-from core.db import BUSY_TIMEOUT_MS, Database  # noqa: E402
-from core.delivery import RetryLater, Unconfirmed  # noqa: E402
+from core.delivery.outbox import Outbox  # noqa: E402
+from core.delivery.platform import RetryLater, Unconfirmed  # noqa: E402
+from core.engine.coach import DB_BUSY, INTERNAL, Coach  # noqa: E402
+from core.engine.flood import GROUP_NOTICE, SENDER_NOTICE, FloodControl  # noqa: E402
 from core.events import ChatRef, Event, Reply, Sender  # noqa: E402
-from core.flood import GROUP_NOTICE, SENDER_NOTICE, FloodControl  # noqa: E402
-from core.outbox import Outbox  # noqa: E402
-from core.reminders import tick  # noqa: E402
-from core.schema import checkins, outbox, users  # noqa: E402
+from core.storage.db import BUSY_TIMEOUT_MS, Database  # noqa: E402
+from core.storage.schema import checkins, outbox, users  # noqa: E402
 
 ZONE = ZoneInfo("Europe/Berlin")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -290,12 +289,12 @@ async def flooder(coach: Coach, stats: Stats, until: float) -> None:
             stats.flood_answered += 1
 
 
-async def ticker(db: Database, stop: asyncio.Event, failed: Counter[str]) -> None:
+async def ticker(coach: Coach, stop: asyncio.Event, failed: Counter[str]) -> None:
     """The scheduler's job, as APScheduler runs it: a failed tick is logged and the next
     one comes anyway."""
     while not stop.is_set():
         try:
-            await tick(db)
+            await coach.tick()
         except Exception:
             failed["tick"] += 1
         with contextlib.suppress(TimeoutError):
@@ -412,7 +411,7 @@ async def soak(minutes: float, count: int, think: float, seed: int, url: str | N
     start = time.monotonic()
     until = start + minutes * 60
     background = [
-        asyncio.create_task(ticker(db, stop, failed_ticks)),
+        asyncio.create_task(ticker(coach, stop, failed_ticks)),
         asyncio.create_task(sender.run(stop, idle=0.2)),
         asyncio.create_task(sampler(samples, start, stop)),
     ]

@@ -15,7 +15,7 @@ import json  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 
-from core.triage import PainKind, classify_pain  # noqa: E402
+from core.rules.triage import PainKind, classify_pain  # noqa: E402
 
 DEFAULT_DATA = ROOT / "bench" / "data" / "triage_labelled.jsonl"
 LATENCY_ROUNDS = 20

@@ -14,25 +14,24 @@ from typing import Any
 
 from adapters.console import ConsoleChat
 from bot.settings import Settings
-from core.basics import Basics
-from core.checkin import Checkin
-from core.coach import Coach, Feature
-from core.cohorts import Cohorts
-from core.db import Database
-from core.delivery import Platform
+from core.delivery.outbox import Outbox
+from core.delivery.platform import Platform
+from core.delivery.reachability import chat_unreachable
+from core.engine.coach import Coach, Feature
+from core.engine.flood import FloodControl, FloodLimits
 from core.events import ChatRef
-from core.faq.feature import Faq
-from core.flood import FloodControl, FloodLimits
-from core.history import History
-from core.housekeeping import prune_old_records, prune_processed_updates
-from core.locks import exclusive_lock
-from core.outbox import Outbox
-from core.pain import Pain
-from core.program_feature import Program
-from core.reachability import chat_unreachable
-from core.ready import Ready
-from core.remind import Remind
-from core.reminders import tick
+from core.features.basics import Basics
+from core.features.checkin import Checkin
+from core.features.cohorts import Cohorts
+from core.features.faq import Faq
+from core.features.history import History
+from core.features.pain import Pain
+from core.features.program import Program
+from core.features.ready import Ready
+from core.features.reminders import Remind
+from core.storage.db import Database
+from core.storage.housekeeping import prune_old_records, prune_processed_updates
+from core.storage.locks import exclusive_lock
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +154,7 @@ async def run(settings: Settings, *, user_id: str) -> None:
             console_task.add_done_callback(lambda _: stop.set())
         if settings.runs("scheduler"):
             runs = JobRuns()
-            scheduler = start_scheduler(coach.db, settings, runs=runs)
+            scheduler = start_scheduler(coach, settings, runs=runs)
             # Unwound in reverse: the scheduler stops, then the runs in flight finish, and
             # only then do the adapters stop and the database close.
             stack.push_async_callback(runs.wait)
@@ -249,7 +248,7 @@ class JobRuns:
 
 
 def start_scheduler(
-    db: Database, settings: Settings, *, paused: bool = False, runs: JobRuns | None = None
+    coach: Coach, settings: Settings, *, paused: bool = False, runs: JobRuns | None = None
 ) -> Any:
     """APScheduler runs the periodic work inside this loop. The reminder tick only
     claims rows whose due time has come; the schedule itself lives in the database.
@@ -262,22 +261,21 @@ def start_scheduler(
     grace = timedelta(minutes=settings.reminder_grace_minutes)
     scheduler = AsyncIOScheduler(timezone="UTC")
     scheduler.add_job(
-        job(tick),
+        job(coach.tick),
         "interval",
         seconds=settings.tick_seconds,
-        args=[db],
         kwargs={"grace": grace},
         max_instances=1,
         coalesce=True,
         next_run_time=datetime.now(UTC),
     )
-    scheduler.add_job(job(prune_processed_updates), "interval", hours=1, args=[db])
+    scheduler.add_job(job(prune_processed_updates), "interval", hours=1, args=[coach.db])
     if settings.retention_days:
         scheduler.add_job(
             job(prune_old_records),
             "interval",
             hours=24,
-            args=[db, timedelta(days=settings.retention_days)],
+            args=[coach.db, timedelta(days=settings.retention_days)],
             id="retention",
             next_run_time=datetime.now(UTC) + timedelta(minutes=5),
         )

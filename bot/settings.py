@@ -13,8 +13,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from core.db import DEFAULT_POOL_SIZE
-from core.timezones import lookup_zone
+from core.rules.timezones import lookup_zone
+from core.storage.db import DEFAULT_POOL_SIZE
 
 # What a `coach run` process can do. Several processes share the work by role.
 ROLES = ("telegram", "discord", "scheduler")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 
 # Telegram caps callback data at 64 bytes; Discord custom_id at 100 characters.
 MAX_PAYLOAD_BYTES = 64
@@ -85,3 +86,20 @@ class Reply:
 def rows(*buttons: Button, per_row: int = 2) -> tuple[tuple[Button, ...], ...]:
     """Lay buttons out in rows that fit a phone screen."""
     return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
+
+
+class MenuCommand(Protocol):
+    """What a platform's command menu needs of a command (`core.engine.coach.Command`
+    fits): adapters register the coach's commands with the platform from this."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def summary(self) -> str: ...
+
+    @property
+    def in_groups(self) -> bool: ...
+
+    @property
+    def in_private(self) -> bool: ...

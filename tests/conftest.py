@@ -22,10 +22,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from core.coach import Coach
-from core.db import Database
+from core.engine.coach import Coach
 from core.events import ChatRef, Event, Reply, Sender
-from core.schema import checkins, users, utcnow
+from core.storage.db import Database
+from core.storage.schema import checkins, users, utcnow
 
 PG_SERVER = os.environ.get("COACH_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 # Each pytest session works in a database of its own on that server, so two runs at

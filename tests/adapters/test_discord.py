@@ -21,15 +21,14 @@ import pytest
 from sqlalchemy import select
 
 from adapters.discord_adapter import DiscordAdapter, DiscordConfig, render
-from core.coach import Coach, Command
-from core.db import Database
-from core.delivery import RetryLater
+from core.delivery.outbox import Outbox
+from core.delivery.platform import RetryLater
+from core.delivery.reachability import chat_unreachable
+from core.engine.coach import Coach, Command
+from core.engine.turn import Turn
 from core.events import Attachment, Button, ChatRef, Event, Reply, rows
-from core.outbox import Outbox
-from core.reachability import chat_unreachable
-from core.reminders import tick
-from core.schema import as_utc, checkins, cohort_members, cohorts, outbox, reminders, users
-from core.turn import Turn
+from core.storage.db import Database
+from core.storage.schema import as_utc, checkins, cohort_members, cohorts, outbox, reminders, users
 from tests.conftest import build_coach, start_coach_run
 from tests.fakes.discord_api import FakeDiscord, Message, User
 
@@ -507,7 +506,7 @@ async def test_a_reminder_reaches_the_users_dm_and_its_buttons_work(bot: Bot) ->
     kim = bot.fake.user("Kim")
     due = await remind(bot, kim)
     at = due + timedelta(minutes=1)
-    assert (await tick(bot.coach.db, at)).queued == 1
+    assert (await bot.coach.tick(at)).queued == 1
     sender = Outbox(bot.coach.db, {"discord": bot.adapter})
     assert await sender.deliver_once(at) == 1
     assert sender.stats.sent == 1
@@ -527,7 +526,7 @@ async def test_closed_dms_mark_the_user_unreachable(bot: Bot) -> None:
     due = await remind(bot, lee)
     bot.fake.close_dms(lee)
     at = due + timedelta(minutes=1)
-    await tick(bot.coach.db, at)
+    await bot.coach.tick(at)
     sender = Outbox(bot.coach.db, {"discord": bot.adapter})
     await sender.deliver_once(at)
 

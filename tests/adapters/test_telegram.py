@@ -29,13 +29,13 @@ from adapters.telegram import (
     split_text,
     webhook_secret_for,
 )
-from core.coach import Coach
-from core.db import Database
-from core.delivery import RetryLater, Unconfirmed, Unreachable
+from core.delivery.platform import RetryLater, Unconfirmed, Unreachable
+from core.delivery.reachability import chat_unreachable
+from core.engine.coach import Coach
+from core.engine.payloads import owner_tag
 from core.events import Button, ChatRef, Event, Reply, rows
-from core.reachability import chat_unreachable
-from core.schema import cohort_members, cohorts
-from core.turn import owner_tag
+from core.storage.db import Database
+from core.storage.schema import cohort_members, cohorts
 from tests.conftest import build_coach, start_coach_run
 from tests.fakes.telegram_api import BOT_USERNAME, TOKEN, Call, FakeTelegram
 

@@ -16,9 +16,9 @@ from sqlalchemy import func, insert, select
 
 from bot.app import send_while_elected
 from bot.settings import Settings
-from core.db import Database
 from core.events import ChatRef, Reply
-from core.schema import outbox, utcnow
+from core.storage.db import Database
+from core.storage.schema import outbox, utcnow
 from tests.conftest import COACH
 
 

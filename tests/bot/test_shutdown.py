@@ -11,8 +11,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import func, insert, select
 
 from bot.app import JobRuns
-from core.db import Database
-from core.schema import processed_updates
+from core.storage.db import Database
+from core.storage.schema import processed_updates
 
 
 async def test_shutdown_waits_for_a_job_in_the_middle_of_a_transaction(sqlite_url: str) -> None:

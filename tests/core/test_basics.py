@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 from sqlalchemy import func, select
 
-from core.coach import Coach
-from core.db import Database
+from core.engine.coach import Coach
 from core.events import ChatRef, Event, Sender
-from core.schema import USER_TABLES, metadata, users
-from core.text import MAX_TEXT
+from core.rules.text import MAX_TEXT
+from core.storage.db import Database
+from core.storage.schema import USER_TABLES, metadata, users
 from tests.conftest import Chat, build_coach
 
 

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from core.coach import Coach
-from core.db import Database
-from core.schema import checkins, users
+from core.engine.coach import Coach
+from core.storage.db import Database
+from core.storage.schema import checkins, users
 from tests.conftest import NOON, Chat, add_past, build_coach, user_id
 
 TODAY = NOON.date()  # the test chat's local day (UTC)

@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import insert, select
 
-from core.coach import Coach
-from core.cohorts import MIN_SHARED, cohort_summary, remove_cohort_for_chat, summary_text
+from core.delivery.outbox import decode_reply
+from core.delivery.reachability import chat_unreachable
+from core.engine.coach import Coach
 from core.events import ChatRef
-from core.outbox import decode_reply
-from core.reachability import chat_unreachable
-from core.reminders import tick
-from core.schema import cohort_members, cohorts, outbox, readiness_checks, users, utcnow
+from core.rules.cohorts import MIN_SHARED, cohort_summary, summary_text
+from core.storage.cohorts import remove_cohort_for_chat
+from core.storage.schema import cohort_members, cohorts, outbox, readiness_checks, users, utcnow
 from tests.conftest import NOON, Chat, add_past, user_id
 
 START = "/cohort start 2026-11-23 mon,wed,fri 18:00 Europe/Berlin"
@@ -279,22 +279,22 @@ async def test_the_group_gets_a_workout_reminder_and_an_end_of_day_summary_once(
         await in_group(chat_as, name, "-100").say("/join")
         await add_past(coach, name, 0, {"quads": level})
     before = datetime(2026, 11, 30, 16, 59, tzinfo=UTC)
-    await tick(coach.db, before)
+    await coach.tick(before)
     assert await group_posts(coach) == []
     for minute in (0, 5):
-        await tick(coach.db, datetime(2026, 11, 30, 17, minute, tzinfo=UTC))
+        await coach.tick(datetime(2026, 11, 30, 17, minute, tzinfo=UTC))
     posts = await group_posts(coach)
     assert len(posts) == 1 and posts[0][0] == "-100"
     assert "Workout day for the cohort! Week 2" in posts[0][1]
-    await tick(coach.db, datetime(2026, 11, 30, 20, 0, tzinfo=UTC))
-    await tick(coach.db, datetime(2026, 11, 30, 20, 1, tzinfo=UTC))
+    await coach.tick(datetime(2026, 11, 30, 20, 0, tzinfo=UTC))
+    await coach.tick(datetime(2026, 11, 30, 20, 1, tzinfo=UTC))
     posts = await group_posts(coach)
     assert len(posts) == 2
     summary = posts[1][1]
     assert "3 of 3 checked in" in summary and "quads 2.0" in summary
     assert "Bob" not in summary and "quads 3" not in summary and "quads 1" not in summary
     # Tuesday is not a training day: no workout post, and a summary only at day's end.
-    await tick(coach.db, datetime(2026, 12, 1, 17, 0, tzinfo=UTC))
+    await coach.tick(datetime(2026, 12, 1, 17, 0, tzinfo=UTC))
     assert len(await group_posts(coach)) == 2
 
 
@@ -305,8 +305,8 @@ async def test_a_removed_cohort_posts_nothing_more(
     await in_group(chat_as, "bob", "-100").say("/join")
     async with coach.db.transaction() as conn:
         await remove_cohort_for_chat(conn, "test", "-100")
-    await tick(coach.db, datetime(2026, 11, 30, 17, 0, tzinfo=UTC))
-    await tick(coach.db, datetime(2026, 11, 30, 20, 0, tzinfo=UTC))
+    await coach.tick(datetime(2026, 11, 30, 17, 0, tzinfo=UTC))
+    await coach.tick(datetime(2026, 11, 30, 20, 0, tzinfo=UTC))
     assert await group_posts(coach) == []
 
 

@@ -7,8 +7,8 @@ import asyncio
 import pytest
 from sqlalchemy import func, insert, select
 
-from core.db import Database
-from core.schema import users, utcnow
+from core.storage.db import Database
+from core.storage.schema import users, utcnow
 
 
 async def user_count(db: Database) -> int:

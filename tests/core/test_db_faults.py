@@ -19,9 +19,9 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from core.coach import DB_BUSY, INTERNAL, Coach
-from core.db import Database
-from core.schema import USER_TABLES, checkins, pain_reports, users
+from core.engine.coach import DB_BUSY, INTERNAL, Coach
+from core.storage.db import Database
+from core.storage.schema import USER_TABLES, checkins, pain_reports, users
 from tests.conftest import PG_SERVER, Chat, _postgres_answers, _reset_postgres, build_coach
 
 FULL_DISK_LIMIT = 1_073_741_823  # SQLite's default max_page_count: no limit in practice

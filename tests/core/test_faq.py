@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 import pytest
 
-from core.coach import Coach
-from core.faq.feature import Faq
-from core.faq.knowledge import RED_FLAGS, knowledge, parse_knowledge
-from core.faq.matcher import Matcher
+from core.engine.coach import Coach
+from core.features.faq.feature import Faq
+from core.features.faq.knowledge import RED_FLAGS, knowledge, parse_knowledge
+from core.features.faq.matcher import Matcher
 from tests.conftest import Chat
 
 KB = knowledge()

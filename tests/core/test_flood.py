@@ -10,10 +10,10 @@ import pytest
 
 from bot.app import flood_control
 from bot.settings import Settings
-from core.coach import Coach
-from core.db import Database
+from core.engine.coach import Coach
+from core.engine.flood import GROUP_NOTICE, SENDER_NOTICE, FloodControl, FloodLimits
 from core.events import ChatRef, Event, Reply, Sender
-from core.flood import GROUP_NOTICE, SENDER_NOTICE, FloodControl, FloodLimits
+from core.storage.db import Database
 from tests.conftest import NOON, build_coach
 
 

@@ -30,12 +30,12 @@ from hypothesis import strategies as st
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.coach import DB_BUSY, INTERNAL, Coach
-from core.db import Database
+from core.engine.coach import DB_BUSY, INTERNAL, Coach
+from core.engine.payloads import owner_tag
 from core.events import MAX_PAYLOAD_BYTES, ChatRef, Event, Reply, Sender
-from core.schema import USER_TABLES, checkins, reminders, users
-from core.soreness import EXTRA_AREAS, MUSCLE_GROUPS
-from core.turn import owner_tag
+from core.rules.soreness import EXTRA_AREAS, MUSCLE_GROUPS
+from core.storage.db import Database
+from core.storage.schema import USER_TABLES, checkins, reminders, users
 from tests.conftest import NOON, build_coach
 
 T = TypeVar("T")

@@ -11,13 +11,13 @@ from typing import Any
 from sqlalchemy import event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.coach import INTERNAL, Coach, Command
-from core.db import Database
+from core.engine.coach import INTERNAL, Coach, Command
+from core.engine.turn import Replies, Turn
 from core.events import Sender
-from core.group_commit import GroupCommit
-from core.schema import checkins, users
-from core.turn import Replies, Turn
-from core.users import create_user
+from core.storage.db import Database
+from core.storage.group_commit import GroupCommit
+from core.storage.schema import checkins, users
+from core.storage.users import create_user
 from tests.conftest import Chat, build_coach
 
 

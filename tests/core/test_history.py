@@ -14,8 +14,8 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from core.coach import Coach
-from core.schema import pain_reports, readiness_checks, users, utcnow
+from core.engine.coach import Coach
+from core.storage.schema import pain_reports, readiness_checks, users, utcnow
 from tests.conftest import COACH, NOON, Chat, add_past, user_id
 
 TODAY = NOON.date()

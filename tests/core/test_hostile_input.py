@@ -13,10 +13,10 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import func, select
 
-from core.coach import Coach
+from core.engine.coach import Coach
 from core.events import ChatRef, Sender
-from core.schema import checkins, pain_reports, users
-from core.text import MAX_TEXT
+from core.rules.text import MAX_TEXT
+from core.storage.schema import checkins, pain_reports, users
 from tests.conftest import Chat
 
 HUGE = 20_000

@@ -11,9 +11,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
-from core.db import MIGRATIONS, Database
-from core.schema import SCHEMA_HEAD, metadata, readiness_checks
-from core.turn import owner_tag
+from core.engine.payloads import owner_tag
+from core.storage.db import MIGRATIONS, Database
+from core.storage.schema import SCHEMA_HEAD, metadata, readiness_checks
 from tests.conftest import NOON, Chat, build_coach
 
 

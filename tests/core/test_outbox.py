@@ -7,8 +7,8 @@ import asyncio
 import itertools
 import time
 
+from core.delivery.outbox import Limits, RateLimiter
 from core.events import ChatRef
-from core.outbox import Limits, RateLimiter
 
 
 async def test_sends_are_spaced_and_one_chat_gets_its_gap() -> None:

@@ -10,11 +10,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert, select
 
-from core.db import Database
-from core.delivery import RetryLater, Unconfirmed
+from core.delivery.outbox import LEASE, Outbox, encode_reply
+from core.delivery.platform import RetryLater, Unconfirmed
 from core.events import ChatRef, Reply
-from core.outbox import LEASE, Outbox, encode_reply
-from core.schema import outbox, utcnow
+from core.storage.db import Database
+from core.storage.schema import outbox, utcnow
 
 
 class Crash(BaseException):

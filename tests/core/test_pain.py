@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.coach import Coach
-from core.db import Database
-from core.schema import pain_reports, users
+from core.engine.coach import Coach
+from core.storage.db import Database
+from core.storage.schema import pain_reports, users
 from tests.conftest import Chat, build_coach
 
 

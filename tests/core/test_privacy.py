@@ -12,12 +12,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from core.coach import DB_BUSY, INTERNAL, Coach, Command
+from core.delivery.outbox import decode_reply
+from core.engine.coach import DB_BUSY, INTERNAL, Coach, Command
+from core.engine.turn import Turn
 from core.events import ChatRef, Reply
-from core.outbox import decode_reply
-from core.reminders import tick
-from core.schema import USER_TABLES, outbox, users
-from core.turn import Turn
+from core.storage.schema import USER_TABLES, outbox, users
 from tests.conftest import NOON, Chat
 
 START = "/cohort start 2026-11-23 mon,wed,fri 18:00 Europe/Berlin"
@@ -124,7 +123,7 @@ async def test_group_replies_and_posts_hold_no_individuals_health_data(
                     shown += chat.last
         await member(chat_as, name).say("/join")  # back in, if a /leave took them out
     for hour in range(15, 22):  # the group's workout post and end-of-day summary
-        await tick(coach.db, datetime(2026, 11, 30, hour, 1, tzinfo=UTC))
+        await coach.tick(datetime(2026, 11, 30, hour, 1, tzinfo=UTC))
     async with coach.db.transaction() as conn:
         posts = [
             decode_reply(row.message)
@@ -148,7 +147,7 @@ async def test_forget_removes_every_row_of_the_user_table_by_table(
     await member(chat_as, "ann", admin=True).say(START)
     for name in PAIN:
         await everything_about(chat_as, name)
-    await tick(coach.db, datetime(2026, 12, 1, 6, 31, tzinfo=UTC))  # 07:30 Berlin: outbox rows
+    await coach.tick(datetime(2026, 12, 1, 6, 31, tzinfo=UTC))  # 07:30 Berlin: outbox rows
     ann, bob = await rows_of(coach, "ann"), await rows_of(coach, "bob")
     assert all(n > 0 for n in ann.values()), str(ann)  # every table holds something of hers
     assert all(n > 0 for n in bob.values()), bob
@@ -168,7 +167,7 @@ async def test_export_holds_only_the_users_own_data(
     await member(chat_as, "ann", admin=True).say(START)
     for name in PAIN:
         await everything_about(chat_as, name)
-    await tick(coach.db, datetime(2026, 12, 1, 6, 31, tzinfo=UTC))
+    await coach.tick(datetime(2026, 12, 1, 6, 31, tzinfo=UTC))
     chat = chat_as("ann")
     await chat.say("/export")
     exported = chat.last[0].file

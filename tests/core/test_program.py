@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.program import DESCRIBE_LIMIT, ProgramWeek, format_day, program_for
+from core.rules.program import DESCRIBE_LIMIT, ProgramWeek, format_day, program_for
 
 START = date(2024, 6, 3)  # a Monday
 MON_WED_FRI = (0, 2, 4)

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from core.coach import Coach
-from core.db import Database
-from core.schema import users
+from core.engine.coach import Coach
+from core.storage.db import Database
+from core.storage.schema import users
 from tests.conftest import NOON, Chat, build_coach
 
 TODAY = NOON.date()  # Monday 30 Nov 2026

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.readiness import (
+from core.rules.readiness import (
     LastSoreness,
     SetResult,
     VerdictKind,

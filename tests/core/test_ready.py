@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.coach import Coach
-from core.db import Database
-from core.schema import pain_reports, readiness_checks, users
+from core.engine.coach import Coach
+from core.storage.db import Database
+from core.storage.schema import pain_reports, readiness_checks, users
 from tests.conftest import NOON, Chat, build_coach
 
 TODAY = NOON.date()

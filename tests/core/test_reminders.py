@@ -9,14 +9,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from core.coach import Coach
-from core.db import Database
-from core.delivery import RetryLater, Unreachable
+from core.delivery.outbox import Outbox, decode_reply
+from core.delivery.platform import RetryLater, Unreachable
+from core.engine.coach import Coach
 from core.events import ChatRef, Reply
-from core.outbox import Outbox, decode_reply
-from core.reminders import tick
-from core.schema import outbox, reminders, users
-from tests.conftest import Chat
+from core.storage.db import Database
+from core.storage.schema import outbox, reminders, users
+from tests.conftest import Chat, build_coach
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # 11:00 in Berlin
@@ -53,9 +52,9 @@ async def test_checkin_prompt_goes_out_once_at_local_time(
     chat = await berlin_user(chat_as, "ana")
     assert "07:30 every day" in chat.text and "Tue 01 Dec 07:30" in chat.text
     due = datetime(2026, 12, 1, 6, 30, tzinfo=UTC)  # 07:30 Berlin
-    assert (await tick(coach.db, due - timedelta(seconds=1))).queued == 0
-    assert (await tick(coach.db, due + timedelta(seconds=5))).queued == 1
-    assert (await tick(coach.db, due + timedelta(seconds=20))).queued == 0
+    assert (await coach.tick(due - timedelta(seconds=1))).queued == 0
+    assert (await coach.tick(due + timedelta(seconds=5))).queued == 1
+    assert (await coach.tick(due + timedelta(seconds=20))).queued == 0
     [(chat_id, message)] = await queued(coach.db)
     assert chat_id == "ana" and "How sore are you today?" in message.text
     assert [b.payload for b in message.flat_buttons] == ["checkin:start", "checkin:none"]
@@ -70,27 +69,25 @@ async def test_missed_reminder_inside_grace_is_sent_and_outside_is_skipped(
     await berlin_user(chat_as, "in-grace")
     await berlin_user(chat_as, "too-late", at="05:00")
     # The bot was down from 05:00 to 08:10 Berlin: 07:30 is 40 min late, 05:00 is 3 h late.
-    result = await tick(coach.db, datetime(2026, 12, 1, 7, 10, tzinfo=UTC))
+    result = await coach.tick(datetime(2026, 12, 1, 7, 10, tzinfo=UTC))
     assert (result.claimed, result.queued, result.skipped_late) == (2, 1, 1)
     assert [c for c, _ in await queued(coach.db)] == ["in-grace"]
     # Both are rescheduled for tomorrow, and nothing is sent twice on the next tick.
-    assert (await tick(coach.db, datetime(2026, 12, 1, 7, 11, tzinfo=UTC))).claimed == 0
+    assert (await coach.tick(datetime(2026, 12, 1, 7, 11, tzinfo=UTC))).claimed == 0
 
 
 async def test_restart_between_ticks_sends_nothing_twice(database_url: str) -> None:
-    from tests.conftest import build_coach
-
     first = Database(database_url)
     await first.migrate()
     chat = Chat(build_coach(first), "restart")
     chat.when = MONDAY
     await chat.say("/remind checkin 07:30")
     due = datetime(2026, 12, 1, 7, 30, tzinfo=UTC)
-    assert (await tick(first, due)).queued == 1
+    assert (await build_coach(first).tick(due)).queued == 1
     await first.close()
     second = Database(database_url)
     await second.migrate()
-    assert (await tick(second, due + timedelta(minutes=1))).queued == 0
+    assert (await build_coach(second).tick(due + timedelta(minutes=1))).queued == 0
     assert len(await queued(second)) == 1
     await second.close()
 
@@ -103,7 +100,7 @@ async def test_two_schedulers_ticking_at_once_send_each_reminder_once(
     other = Database(database_url)
     try:
         due = datetime(2026, 12, 1, 6, 31, tzinfo=UTC)
-        results = await asyncio.gather(tick(coach.db, due), tick(other, due))
+        results = await asyncio.gather(coach.tick(due), build_coach(other).tick(due))
     finally:
         await other.close()
     assert sum(r.queued for r in results) == 60
@@ -133,7 +130,7 @@ async def test_spring_forward_and_fall_back_days_send_once(
     sent_at: list[datetime] = []
     now = datetime(2026, 3, 28, 0, 0, tzinfo=UTC)
     while now < datetime(2026, 3, 30, 0, 0, tzinfo=UTC):
-        if (await tick(coach.db, now)).queued:
+        if (await coach.tick(now)).queued:
             sent_at.append(now)
         now += timedelta(minutes=10)
     # Sat 02:30 CET, and on Sunday at 03:00 CEST — the first valid time after the gap.
@@ -145,7 +142,7 @@ async def test_spring_forward_and_fall_back_days_send_once(
     fall: list[datetime] = []
     now = datetime(2026, 10, 24, 22, 0, tzinfo=UTC)
     while now < datetime(2026, 10, 25, 6, 0, tzinfo=UTC):
-        if (await tick(coach.db, now)).queued:
+        if (await coach.tick(now)).queued:
             fall.append(now)
         now += timedelta(minutes=10)
     assert len(fall) == 1
@@ -160,9 +157,9 @@ async def test_away_mode_is_quiet_then_welcomes_back(
     await chat.say("/remind")
     assert "Away until Thu 03 Dec" in chat.text
     for day in (1, 2):
-        await tick(coach.db, datetime(2026, 12, day, 6, 31, tzinfo=UTC))
+        await coach.tick(datetime(2026, 12, day, 6, 31, tzinfo=UTC))
     assert await queued(coach.db) == []
-    await tick(coach.db, datetime(2026, 12, 3, 6, 31, tzinfo=UTC))
+    await coach.tick(datetime(2026, 12, 3, 6, 31, tzinfo=UTC))
     [(_, message)] = await queued(coach.db)
     assert message.text.startswith("Welcome back!") and "light one" in message.text
 
@@ -171,16 +168,16 @@ async def test_pause_and_resume(coach: Coach, chat_as: Callable[..., Chat]) -> N
     chat = await berlin_user(chat_as, "pauser")
     await chat.say("/pause")
     assert await next_due_of(coach.db, "pauser") == [None]
-    assert (await tick(coach.db, datetime(2026, 12, 1, 6, 31, tzinfo=UTC))).queued == 0
+    assert (await coach.tick(datetime(2026, 12, 1, 6, 31, tzinfo=UTC))).queued == 0
     await chat.say("/resume")
     assert "back on" in chat.text
-    assert (await tick(coach.db, datetime(2026, 12, 1, 6, 31, tzinfo=UTC))).queued == 1
+    assert (await coach.tick(datetime(2026, 12, 1, 6, 31, tzinfo=UTC))).queued == 1
 
 
 async def test_no_prompt_after_the_user_already_checked_in(
     coach: Coach, chat_as: Callable[..., Chat]
 ) -> None:
-    from core.schema import checkins
+    from core.storage.schema import checkins
 
     chat = await berlin_user(chat_as, "early")
     async with coach.db.transaction() as conn:
@@ -195,7 +192,7 @@ async def test_no_prompt_after_the_user_already_checked_in(
             )
         )
     assert chat.sender.user_id == "early"
-    result = await tick(coach.db, datetime(2026, 12, 1, 6, 31, tzinfo=UTC))
+    result = await coach.tick(datetime(2026, 12, 1, 6, 31, tzinfo=UTC))
     assert (result.claimed, result.queued) == (1, 0)
 
 
@@ -240,7 +237,7 @@ async def test_outbox_waits_out_429_and_stops_writing_to_blocked_users(
 ) -> None:
     await berlin_user(chat_as, "ok")
     await berlin_user(chat_as, "blocked")
-    await tick(coach.db, datetime(2026, 12, 1, 6, 31, tzinfo=UTC))
+    await coach.tick(datetime(2026, 12, 1, 6, 31, tzinfo=UTC))
     platform = FakePlatform([RetryLater(0.05), None, Unreachable()])
     gone: list[ChatRef] = []
 

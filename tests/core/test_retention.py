@@ -10,12 +10,12 @@ from sqlalchemy import func, insert, select, update
 
 from bot.app import start_scheduler
 from bot.settings import Settings
-from core.coach import Coach
-from core.db import Database
+from core.delivery.outbox import encode_reply
+from core.engine.coach import Coach
 from core.events import Reply
-from core.housekeeping import prune_old_records
-from core.outbox import encode_reply
-from core.schema import checkins, outbox, pain_reports, readiness_checks, users
+from core.storage.db import Database
+from core.storage.housekeeping import prune_old_records
+from core.storage.schema import checkins, outbox, pain_reports, readiness_checks, users
 from tests.conftest import NOON, Chat, add_past, user_id
 
 YEAR = timedelta(days=365)
@@ -91,9 +91,9 @@ async def test_old_records_are_pruned_and_recent_ones_kept(
     assert "Europe/Berlin" in chat.text
 
 
-async def test_the_retention_job_runs_only_when_configured(db: Database) -> None:
+async def test_the_retention_job_runs_only_when_configured(coach: Coach) -> None:
     for days, expected in ((30, True), (0, False)):
-        scheduler = start_scheduler(db, Settings(retention_days=days), paused=True)
+        scheduler = start_scheduler(coach, Settings(retention_days=days), paused=True)
         try:
             job = scheduler.get_job("retention")
             assert (job is not None) is expected

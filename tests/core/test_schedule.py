@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.schedule import local_instant, next_due, parse_clock, parse_weekdays
+from core.rules.schedule import local_instant, next_due, parse_clock, parse_weekdays
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.soreness import (
+from core.rules.checkin_words import parse_checkin_shorthand
+from core.rules.soreness import (
     ADVICE_LIMIT,
     MUSCLE_GROUPS,
     SCALE,
@@ -12,7 +13,6 @@ from core.soreness import (
     checkin_advice,
     checkin_areas,
     nothing_sore,
-    parse_checkin_shorthand,
 )
 
 UPPER_AND_THIGHS = ("chest", "back", "shoulders", "biceps", "triceps", "quads", "hamstrings")

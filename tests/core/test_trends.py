@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.soreness import MUSCLE_GROUPS
-from core.trends import CheckinDay, Insight, InsightKind, trend_insights
+from core.rules.soreness import MUSCLE_GROUPS
+from core.rules.trends import CheckinDay, Insight, InsightKind, trend_insights
 
 TODAY = date(2024, 6, 30)
 TRAINED = ("chest", "back", "shoulders", "quads", "hamstrings")

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from core.triage import (
+from core.rules.triage import (
     FOLLOW_UPS,
     RED_FLAG_NAMES,
     RF_BLADDER_BOWEL,

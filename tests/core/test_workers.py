@@ -17,16 +17,15 @@ import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from core import outbox as outbox_module
-from core import reminders as reminders_module
-from core.coach import Coach
-from core.db import Database
-from core.delivery import RetryLater
+from core.delivery import outbox as outbox_module
+from core.delivery.outbox import Outbox
+from core.delivery.platform import RetryLater
+from core.engine.coach import Coach
 from core.events import ChatRef, Event, Reply, Sender
-from core.locks import exclusive_lock
-from core.outbox import Outbox
-from core.reminders import tick
-from core.schema import (
+from core.features.reminders import due as reminders_module
+from core.storage.db import Database
+from core.storage.locks import exclusive_lock
+from core.storage.schema import (
     checkins,
     outbox,
     processed_updates,
@@ -219,9 +218,10 @@ async def due_reminders(db: Database, count: int) -> None:
 async def run_scheduler(db: Database, platform: Recorder) -> int:
     """One scheduler process: tick and send until nothing is due or queued."""
     sender = Outbox(db, {"test": platform}, batch=50)
+    coach = build_coach(db)
     ticks = 0
     while True:
-        claimed = (await tick(db)).claimed
+        claimed = (await coach.tick()).claimed
         ticks += claimed > 0
         if not claimed and not await sender.deliver_once():
             return ticks
@@ -257,7 +257,7 @@ async def test_a_send_that_cannot_start_in_its_lease_goes_back_to_the_queue(
     monkeypatch.setattr(outbox_module, "LEASE", timedelta(seconds=1.0))
     monkeypatch.setattr(outbox_module, "SEND_MARGIN", timedelta(seconds=0.5))
     await due_reminders(db, 1)
-    await tick(db)
+    await build_coach(db).tick()
     slow = Recorder(fail_first=[RetryLater(0.8)])  # a 429 outlasting the lease
     assert await Outbox(db, {"test": slow}).deliver_once() == 1
     assert slow.sent == []

@@ -1,0 +1,265 @@
+"""The coach: one event in, the replies out, state stored in the same transaction.
+
+Features (check-in, readiness, FAQ, …) register commands, flows and button handlers
+on the coach; `handle` routes an event to them. Routing order matters for users:
+a command always works, even mid-conversation; a button press goes to the question
+it belongs to (or is explained if stale or forged); plain text answers the question
+the user is on, else — in a private chat — is treated as a question for the FAQ.
+
+How to write a feature (commands, flows, buttons, storage, tests): docs/ARCHITECTURE.md.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from functools import cached_property, partial
+from typing import Protocol, runtime_checkable
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.engine.flood import FloodControl
+from core.engine.payloads import parse_question_payload
+from core.engine.ticks import DEFAULT_GRACE, DueWork, TickResult, run_tick
+from core.engine.turn import CommandHandler, Flow, Replies, Turn
+from core.events import Event, Reply
+from core.rules.text import MAX_TEXT, clean_text, parse_command
+from core.storage.conversations import open_turn, save_conversation
+from core.storage.db import Database, is_transient
+from core.storage.group_commit import GroupCommit
+from core.storage.users import UserRecord, ensure_chat, set_user_fields
+
+log = logging.getLogger(__name__)
+
+ButtonHandler = Callable[[Turn, str], Awaitable[Replies]]
+
+TOO_LONG = (
+    f"That message is too long for me — I read up to {MAX_TEXT:,} characters at a time. "
+    "Could you send a shorter version?"
+)
+EMPTY = "I didn't catch any text there. Type a question, or /help to see what I can do."
+DB_BUSY = (
+    "I couldn't save that just now — my storage is busy. Nothing was half-saved; "
+    "please send it again in a moment."
+)
+FOREIGN_BUTTON = "That button belongs to someone else's question — start your own with /help."
+INTERNAL = (
+    "Sorry, I tripped over that one. Nothing you had recorded was lost — "
+    "please try again, or send /help."
+)
+
+
+async def welcome_back_if_unreachable(conn: AsyncConnection, user: UserRecord) -> Reply | None:
+    """Messages to this user had failed (blocked bot, closed DMs): they are back, so say
+    once why reminders stopped and how to restart them."""
+    if not user.unreachable:
+        return None
+    await set_user_fields(conn, user, unreachable=False, paused=True)
+    return Reply(
+        "Welcome back! My reminders couldn't reach you for a while, so I paused them. "
+        "Send /resume to turn them back on."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    summary: str
+    handler: CommandHandler
+    in_groups: bool = False
+    in_private: bool = True
+
+
+class Feature(Protocol):
+    def install(self, coach: Coach) -> None: ...
+
+
+@runtime_checkable
+class WarmsUp(Protocol):
+    def warm_up(self) -> None: ...
+
+
+class Coach:
+    def __init__(
+        self, db: Database, *, default_tz: str = "UTC", flood: FloodControl | None = None
+    ) -> None:
+        self.db = db
+        self.default_tz = default_tz
+        # None: no flood control (the local console, tests); `coach run` sets one when
+        # Telegram or Discord is configured.
+        self.flood = flood
+        self.commands: dict[str, Command] = {}
+        self.flows: dict[str, Flow] = {}
+        self.buttons: dict[str, ButtonHandler] = {}
+        self.links: dict[str, ButtonHandler] = {}
+        self.ask_handler: CommandHandler | None = None
+        self.due: list[DueWork] = []
+        self._warm_ups: list[WarmsUp] = []
+
+    # -- registration ---------------------------------------------------------------
+
+    def install(self, features: Iterable[Feature]) -> Coach:
+        for feature in features:
+            feature.install(self)
+            if isinstance(feature, WarmsUp):
+                self._warm_ups.append(feature)
+        return self
+
+    def warm_up(self) -> None:
+        """Build now what features otherwise build on first use (the FAQ matcher takes
+        about a second), so that a long-running process's first user doesn't wait."""
+        for feature in self._warm_ups:
+            feature.warm_up()
+
+    def command(self, command: Command) -> None:
+        self.commands[command.name] = command
+
+    def flow(self, flow: Flow) -> None:
+        self.flows[flow.name] = flow
+
+    def button(self, prefix: str, handler: ButtonHandler) -> None:
+        self.buttons[prefix] = handler
+
+    def due_work(self, work: DueWork) -> None:
+        """Queue `work` on every scheduler tick (see `core.engine.ticks`)."""
+        self.due.append(work)
+
+    def link(self, prefix: str, handler: ButtonHandler) -> None:
+        """Handle `/start <prefix>-<arg>`: what a deep link into the private chat sends
+        (see `Reply.link`)."""
+        self.links[prefix] = handler
+
+    # -- handling -------------------------------------------------------------------
+
+    async def tick(
+        self, now: datetime | None = None, *, grace: timedelta = DEFAULT_GRACE
+    ) -> TickResult:
+        """Queue everything due at `now` (default: the current time): one scheduler tick."""
+        return await run_tick(self.db, self.due, now, grace=grace)
+
+    @cached_property
+    def group(self) -> GroupCommit:
+        return GroupCommit(self.db, lanes=self.db.parallel)
+
+    async def handle(self, event: Event) -> list[Reply]:
+        if self.flood is not None:
+            # Before any database work: a flood costs the others nothing.
+            refused = self.flood.check(event)
+            if refused is not None:
+                return [Reply(refused.notice)] if refused.notice else []
+        text = clean_text(event.text or "")
+        if event.payload is not None:
+            # A forged payload's argument may be quoted back ("I don't know the time zone
+            # …"): it gets the same cleaning as typed text.
+            event = replace(event, payload=clean_text(event.payload))
+        elif len(event.text or "") > MAX_TEXT:
+            return [Reply(TOO_LONG)]
+        elif not text:
+            return [Reply(EMPTY)]
+        try:
+            try:
+                return await self._apply(event, text)
+            except DBAPIError as exc:
+                if not is_transient(exc):
+                    raise
+                log.info("transient database error, handling the event again: %s", exc)
+                return await self._apply(event, text)
+        except DBAPIError:
+            log.warning("database unavailable while handling an event", exc_info=True)
+            return [Reply(DB_BUSY)]
+        except Exception:
+            log.exception("unhandled error while handling an event")
+            return [Reply(INTERNAL)]
+
+    async def _apply(self, event: Event, text: str) -> list[Reply]:
+        """The event's whole effect, in one transaction (shared with events handled at
+        the same moment, see `GroupCommit`): nothing of it is stored unless all of it
+        is, so running it again after a failure is safe."""
+        key = f"{event.sender.platform}:{event.sender.user_id}"
+        return await self.group.run(key, partial(self._unit, event, text))
+
+    async def _unit(self, event: Event, text: str, conn: AsyncConnection) -> list[Reply]:
+        opened = await open_turn(conn, event.sender, event.update_id)
+        if opened is None:
+            return []  # delivered twice: the first delivery was answered
+        user, convo = opened
+        if event.chat.is_group:
+            await ensure_chat(conn, event.chat)
+        turn = Turn(event, conn, user, convo, self.default_tz)
+        notice = await welcome_back_if_unreachable(conn, user)
+        replies = await self._route(turn, text)
+        if notice is not None:
+            replies.insert(0, notice)
+        if turn.changed and not turn.forgotten:
+            await save_conversation(conn, user.id, turn.convo)
+        return replies
+
+    async def run_command(self, turn: Turn, name: str, args: str) -> Replies:
+        command = self.commands.get(name)
+        if command is None:
+            return [Reply(self._unknown_command_text(name))]
+        if turn.event.chat.is_group and not command.in_groups:
+            return [Reply(f"/{name} works in a private chat with me — message me directly.")]
+        if not turn.event.chat.is_group and not command.in_private:
+            return [Reply(f"/{name} is for group chats; add me to your group to use it.")]
+        return await command.handler(turn, args)
+
+    async def _route(self, turn: Turn, text: str) -> Replies:
+        payload = turn.event.payload
+        if payload is not None:
+            return await self._route_button(turn, payload)
+        parsed = parse_command(text)
+        if parsed is not None:
+            return await self.run_command(turn, *parsed)
+        if text.startswith("/"):  # a lone "/": meant as a command, naming none
+            return [Reply("That isn't a command I can read. Send /help to see what I can do.")]
+        if turn.convo is not None and turn.convo.flow in self.flows:
+            flow = self.flows[turn.convo.flow]
+            replies = await flow.on_text(turn, text)
+            if replies is not None:
+                return replies
+            return [
+                Reply("Sorry, that isn't one of the answers I can take here."),
+                *await flow.resume(turn),
+            ]
+        if turn.event.chat.is_group:
+            return []  # adapters pass on only commands and replies to the bot in groups
+        if self.ask_handler is not None:
+            return await self.ask_handler(turn, text)
+        return [Reply("Send /help to see what I can do.")]
+
+    async def _route_button(self, turn: Turn, payload: str) -> Replies:
+        press = parse_question_payload(payload)
+        if press is not None:
+            if press.owner != turn.owner:
+                return [Reply(FOREIGN_BUTTON)]
+            convo = turn.convo
+            if convo is None or convo.seq != press.seq or convo.flow not in self.flows:
+                stale = [Reply("That button is from an earlier question, so I've left it alone.")]
+                if convo is not None and convo.flow in self.flows:
+                    return stale + await self.flows[convo.flow].resume(turn)
+                return stale
+            flow = self.flows[convo.flow]
+            replies = await flow.on_choice(turn, press.value)
+            if replies is not None:
+                return replies
+            return [Reply("That option doesn't fit this question."), *await flow.resume(turn)]
+        prefix, _, arg = payload.partition(":")
+        handler = self.buttons.get(prefix)
+        if handler is None:
+            return [
+                Reply(
+                    "I don't recognise that button — it may be from an older message. Send /help."
+                )
+            ]
+        return await handler(turn, arg)
+
+    def _unknown_command_text(self, name: str) -> str:
+        close = difflib.get_close_matches(name, list(self.commands), n=1, cutoff=0.6)
+        hint = f" Did you mean /{close[0]}?" if close else ""
+        shown = name if len(name) <= 32 else name[:32] + "…"
+        return f"I don't know the command /{shown}.{hint} Send /help to see what I can do."

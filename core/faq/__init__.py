@@ -1,1 +1,0 @@
-"""Questions answered from a keyed knowledge base written from the article."""

@@ -1,0 +1,121 @@
+"""/ask, /faq and plain-text questions: answer from the knowledge base, or say honestly
+that the coach is not sure and offer the closest topics."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from core.engine.coach import Coach, Command
+from core.engine.turn import Replies, Turn
+from core.events import Button, Reply, rows
+from core.features.faq.knowledge import RED_FLAGS, Entry, knowledge
+
+if TYPE_CHECKING:
+    from core.features.faq.matcher import Matcher
+
+NOT_SURE = (
+    "I'm not sure I can answer that well — I stick to what I know about muscle soreness, "
+    "recovery, warming up, pain and training programs."
+)
+
+
+class Faq:
+    def __init__(self, matcher: Matcher | None = None) -> None:
+        self._matcher = matcher
+
+    @property
+    def matcher(self) -> Matcher:
+        # Built on first question (or by `Coach.warm_up`), not at start-up: keeps
+        # `coach chat` quick to open.
+        if self._matcher is None:
+            from core.features.faq.matcher import Matcher
+
+            self._matcher = Matcher(knowledge())
+        return self._matcher
+
+    def warm_up(self) -> None:
+        _ = self.matcher
+
+    def install(self, coach: Coach) -> None:
+        coach.command(Command("ask", "Ask a question about soreness or training", self.ask))
+        coach.command(Command("faq", "Browse topics", self.topics))
+        coach.flow(AskFlow(self))
+        coach.button("faq", self.press_topic)
+        coach.button("more", self.press_more)
+        coach.ask_handler = self.answer_text
+
+    async def ask(self, turn: Turn, args: str) -> Replies:
+        if args:
+            return self.answer(args)
+        return [
+            turn.ask("ask", "question", "What would you like to know? Type your question.", data={})
+        ]
+
+    async def answer_text(self, turn: Turn, text: str) -> Replies:
+        return self.answer(text)
+
+    def answer(self, question: str) -> Replies:
+        found = self.matcher.match(question)
+        if found.key is not None:
+            return [answer_reply(knowledge()[found.key])]
+        kb = knowledge()
+        options = [Button(kb[k].title, f"faq:{k}") for k in found.candidates[:3]]
+        options.append(Button("All topics", "cmd:faq"))
+        suffix = (
+            " Did you mean one of these?"
+            if found.candidates
+            else " Try rephrasing, or pick a topic."
+        )
+        return [Reply(NOT_SURE + suffix, rows(*options, per_row=1))]
+
+    async def topics(self, turn: Turn, args: str) -> Replies:
+        if args:
+            return self.answer(args)
+        kb = knowledge()
+        buttons = [Button(e.title, f"faq:{e.key}") for e in kb.entries.values()]
+        return [Reply("Pick a topic:", rows(*buttons, per_row=2))]
+
+    async def press_topic(self, turn: Turn, key: str) -> Replies:
+        kb = knowledge()
+        if key not in kb:
+            return [Reply("That topic isn't one I have any more. Send /faq for the list.")]
+        return [answer_reply(kb[key])]
+
+    async def press_more(self, turn: Turn, key: str) -> Replies:
+        kb = knowledge()
+        if key not in kb:
+            return [Reply("That topic isn't one I have any more. Send /faq for the list.")]
+        entry = kb[key]
+        return [Reply(entry.more or entry.answer, _related(entry))]
+
+
+def answer_reply(entry: Entry) -> Reply:
+    buttons: list[Button] = []
+    if entry.more:
+        buttons.append(Button("Tell me more", f"more:{entry.key}"))
+    body = f"{entry.title}\n\n{entry.answer}"
+    if entry.key == RED_FLAGS:
+        return Reply(body, rows(*buttons, per_row=1))
+    return Reply(body, rows(*buttons, per_row=1) + _related(entry))
+
+
+def _related(entry: Entry) -> tuple[tuple[Button, ...], ...]:
+    kb = knowledge()
+    return rows(*(Button(kb[k].title, f"faq:{k}") for k in entry.related[:3]), per_row=1)
+
+
+class AskFlow:
+    name = "ask"
+
+    def __init__(self, faq: Faq) -> None:
+        self.faq = faq
+
+    async def on_text(self, turn: Turn, text: str) -> Replies | None:
+        turn.finish()
+        return self.faq.answer(text)
+
+    async def on_choice(self, turn: Turn, value: str) -> Replies | None:
+        return None
+
+    async def resume(self, turn: Turn) -> Replies:
+        return [turn.ask("ask", "question", "What would you like to know? Type your question.")]

@@ -1,0 +1,51 @@
+"""Cleaning what people type before anything reads or stores it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+# Longest message the coach reads; Telegram's own limit is 4,096 characters.
+MAX_TEXT = 4000
+
+# A typed yes or no, where a question offers Yes/No buttons.
+YES_WORDS = frozenset({"yes", "y", "yeah", "yep", "sure", "ok", "okay", "delete", "confirm"})
+NO_WORDS = frozenset({"no", "n", "nope", "cancel", "keep", "stop"})
+
+_BIDI_AND_CONTROL = re.compile(
+    "[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+
+def clean_text(text: str) -> str:
+    """Drop control and direction-override characters (they can disguise text in a
+    group chat or break a terminal), normalise width variants, trim the ends."""
+    return unicodedata.normalize("NFKC", _BIDI_AND_CONTROL.sub("", text)).strip()
+
+
+def clean_name(name: str, limit: int = 128) -> str:
+    """A display name as the platform gave it, made safe to store and to show in a group:
+    no control or direction-override characters, no line breaks, at most `limit` long."""
+    return " ".join(clean_text(name).split())[:limit]
+
+
+def parse_command(text: str) -> tuple[str, str] | None:
+    """`/Check-In@DomsBot legs 3` → ("checkin"-style name, "legs 3"); None if not a command."""
+    if not text.startswith("/") or len(text) < 2:
+        return None
+    head, _, rest = text[1:].partition(" ")
+    head, _, rest2 = head.partition("\n")
+    name = head.split("@", 1)[0].lower()
+    return name, (rest2 + " " + rest).strip() if rest2 else rest.strip()
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def join_words(words: Sequence[str]) -> str:
+    """["a", "b", "c"] → "a, b and c"."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
