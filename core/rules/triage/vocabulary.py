@@ -1,0 +1,297 @@
+"""The words triage reads with: misspellings and slang mapped to a canonical word, the
+vocabulary an unknown word may be corrected to, and common words never corrected."""
+
+from __future__ import annotations
+
+BREAK = ","
+
+
+def words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Misspellings, slang and shorthand → canonical words (may expand to several words).
+ALIASES: dict[str, str] = {
+    # numbness / tingling
+    "numbess": "numbness",
+    "numbnes": "numbness",
+    "numbeness": "numbness",
+    "numness": "numbness",
+    "numbnss": "numbness",
+    "num": "numb",
+    "numm": "numb",
+    "nunb": "numb",
+    "tingly": "tingly",
+    "tinglin": "tingling",
+    "tingleing": "tingling",
+    "tinglng": "tingling",
+    "tinging": "tingling",
+    # sharp pain
+    "stabing": "stabbing",
+    "stabby": "stabbing",
+    "stab": "stabbing",
+    "stabs": "stabbing",
+    "shrap": "sharp",
+    "sharpe": "sharp",
+    "shootin": "shooting",
+    "shootng": "shooting",
+    "pinchy": "pinching",
+    # pain words
+    "pian": "pain",
+    "pains": "pain",
+    "hurst": "hurts",
+    "hurtin": "hurting",
+    "hurtz": "hurts",
+    "achey": "achy",
+    "achin": "aching",
+    "soar": "sore",
+    "sor": "sore",
+    "soree": "sore",
+    "sorre": "sore",
+    "sre": "sore",
+    "sorenes": "soreness",
+    "sorness": "soreness",
+    "soreneses": "soreness",
+    "domz": "doms",
+    "dom": "doms",
+    "burnin": "burning",
+    "brun": "burn",
+    "brunt": "burnt",
+    # body parts
+    "kne": "knee",
+    "nee": "knee",
+    "knne": "knee",
+    "kee": "knee",
+    "knes": "knees",
+    "kness": "knees",
+    "elbo": "elbow",
+    "elbw": "elbow",
+    "wirst": "wrist",
+    "wrsit": "wrist",
+    "sholder": "shoulder",
+    "sholders": "shoulders",
+    "shouler": "shoulder",
+    "shoudler": "shoulder",
+    "achillies": "achilles",
+    "achiles": "achilles",
+    "tendonitis": "tendinitis",
+    "tendonosis": "tendinosis",
+    "lowerback": "lower back",
+    "bak": "back",
+    "bck": "back",
+    "bakc": "back",
+    "lowback": "lower back",
+    "lbp": "lower back pain",
+    "pecs": "chest",
+    "pec": "chest",
+    "hammies": "hamstrings",
+    "hammys": "hamstrings",
+    "hams": "hamstrings",
+    "hammy": "hamstrings",
+    "quadz": "quads",
+    "bis": "biceps",
+    "bi": "biceps",
+    "bicep": "biceps",
+    "tris": "triceps",
+    "tricep": "triceps",
+    "delt": "delts",
+    "lat": "lats",
+    "trap": "traps",
+    "calve": "calves",
+    "glute": "glutes",
+    "quad": "quads",
+    "hamstring": "hamstrings",
+    "forearm": "forearms",
+    "ab": "abs",
+    # exercises
+    "dl": "deadlift",
+    "dls": "deadlifts",
+    "deads": "deadlifts",
+    "deadlifs": "deadlifts",
+    "deadlits": "deadlifts",
+    "deadlfits": "deadlifts",
+    "rdl": "deadlift",
+    "rdls": "deadlifts",
+    "sldl": "deadlift",
+    "sldls": "deadlifts",
+    "gm": "good morning",
+    "gms": "good mornings",
+    "squating": "squatting",
+    "sqats": "squats",
+    "sqaut": "squat",
+    "sqauts": "squats",
+    "ohp": "overhead press",
+    # urine
+    "pee": "urine",
+    "piss": "urine",
+    "peeing": "urine",
+    "pissing": "urine",
+    "urinating": "urine",
+    "urin": "urine",
+    # negations and the like
+    "cannot": "cant",
+    "aint": "isnt",
+    "dnt": "dont",
+    "dosnt": "doesnt",
+    "doesn": "doesnt",
+    "don": "dont",
+    "isn": "isnt",
+    "didn": "didnt",
+    "wasn": "wasnt",
+    "nope": "no",
+    "nah": "no",
+    "nothin": "nothing",
+    "w": "with",
+    "wo": "without",
+    "bc": "because",
+    "cuz": "because",
+    "coz": "because",
+    "cos": "because",
+    "tho": "though",
+    "rly": "really",
+    "rlly": "really",
+    "v": "very",
+    "u": "you",
+    "ur": "your",
+    "im": "i am",
+    "ive": "i have",
+    "idk": "i dont know",
+    "af": "very",
+    "wk": "week",
+    "wks": "weeks",
+    "mo": "month",
+    "mos": "months",
+    "hrs": "hours",
+    "hr": "hours",
+    "h": "hours",
+    "yday": "yesterday",
+    "yest": "yesterday",
+    "yesterdays": "yesterday",
+    "2day": "today",
+    "tmrw": "tomorrow",
+    "evry": "every",
+    "everyday": "every day",
+    "alot": "a lot",
+    "mid-set": "mid set",
+    "sesh": "session",
+}
+
+# Words the fuzzy matcher may correct a typo to (length >= 5).
+FUZZY_TARGETS: tuple[str, ...] = (
+    "numbness",
+    "tingling",
+    "tingles",
+    "tingly",
+    "stabbing",
+    "stabbed",
+    "sharp",
+    "shooting",
+    "radiating",
+    "radiates",
+    "swollen",
+    "swelling",
+    "straighten",
+    "breathless",
+    "breathe",
+    "breathing",
+    "breath",
+    "bladder",
+    "bowel",
+    "bowels",
+    "urine",
+    "tendon",
+    "tendons",
+    "tendinitis",
+    "achilles",
+    "patellar",
+    "elbow",
+    "elbows",
+    "shoulder",
+    "shoulders",
+    "wrist",
+    "wrists",
+    "ankle",
+    "ankles",
+    "knees",
+    "joints",
+    "deadlift",
+    "deadlifts",
+    "deadlifting",
+    "squats",
+    "squatting",
+    "soreness",
+    "tender",
+    "stiffness",
+    "aching",
+    "burning",
+    "pumped",
+    "posture",
+    "constantly",
+    "lumbar",
+    "erectors",
+    "hamstrings",
+    "quads",
+    "glutes",
+    "triceps",
+    "biceps",
+    "forearms",
+    "calves",
+    "pinching",
+    "pinched",
+    "sudden",
+    "suddenly",
+    "twinge",
+    "sciatica",
+    "dislocated",
+    "incontinence",
+    "tweaked",
+    "muscles",
+    "workout",
+    "training",
+    "yesterday",
+    "weeks",
+    "months",
+    "tightness",
+    "pressure",
+    "chest",
+    "hurts",
+    "hurting",
+    "painful",
+    "throbbing",
+    "electric",
+    "needles",
+    "cramping",
+    "cramps",
+)
+
+# Common words of five letters or more that must never be "corrected" into a cue word.
+KNOWN_WORDS: frozenset[str] = words(
+    """
+    about above after again against almost along already always around because been
+    before being below better between bench could doing during early every feels feeling
+    first going great heavy hours just later least leave legs light little maybe might
+    morning mornings never night other overhead press really right second seems should
+    shoulda since sitting setting started still stuff stuck sure thanks their there these
+    thing things think those though three today tomorrow under until using week weeks
+    weird where which while whole would worse worst wrong years yesterday share shape
+    shard stand stands standing stable staple stable steady state single simple sleep
+    tired bright shorts short shout shouting stairs start stop stopped something sometimes
+    tight tighter tights lower upper middle running walking doing curls curling rows
+    rowing presses pullups pushups chinups dips lunges lunge flies flyes raises extensions
+    extension machine dumbbell dumbbells barbell barbells plates cable cables reps sets
+    squat squats deadlift deadlifts cardio session sessions program routine coach hello
+    normal should wanted wants where whats thats theres heres worried worry scared
+    trained train training trainer friend friends bulking cutting protein calories
+    mobility stretch stretching stretched warmup warming warmed strong stronger weaker
+    weak weakness slightly slight really totally pretty quite gotten getting feels
+    pulling pulled pushing pushed lifting lifted lifts bending bends bent sitting sits
+    chair couch spine spinal point pointed finger fingers thumb thumbs front frontal
+    behind inside outside below above across along right lefty bottom middle sides
+    stomach belly groin thigh thighs shins shin calf heels heel glute glutes
+    looked looking lacked licked locker rocked punched punching cheat cheated gluten
+    lumber chess tended tinder sadden sunday monday friday hearts burns burnt pumps
+    squad squads weekend weekly month acting arching angle angles breach breadth constancy
+    constants deadline deadlines executors hunting joins needless selling shark shelling
+    smoothing spelling spellings triangles twine waist waists weeds number numbers numbered
+    trailing starting stating showing shopping hitting straight breaking"""
+)
