@@ -18,11 +18,12 @@ is rolled back whole, and callers that can (`Coach.handle`) run it again
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection, make_url
@@ -74,6 +75,7 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
             _tune_sqlite(self.engine, busy_timeout_ms)
+        self._migrate_lock = self.lock_file("migrate")
 
     @asynccontextmanager
     async def transaction(self, *, short: bool = False) -> AsyncIterator[AsyncConnection]:
@@ -95,15 +97,39 @@ class Database:
             yield conn
 
     async def migrate(self) -> None:
-        """Bring the schema to head; cheap when it already is (no Alembic import)."""
-        async with self.engine.begin() as conn:
+        """Bring the schema to head; cheap when it already is (no Alembic import).
+        Processes starting together take turns (see `_migration_turn`)."""
+        async with self._migration_turn(), self.engine.begin() as conn:
             if not self.is_sqlite:
-                # Two workers starting together must not both run the migrations.
                 await conn.execute(text("SELECT pg_advisory_xact_lock(720301)"))
             if await conn.run_sync(_current_revision) == SCHEMA_HEAD:
                 return
             await conn.run_sync(_upgrade)
             log.info("database migrated to %s", SCHEMA_HEAD)
+
+    @asynccontextmanager
+    async def _migration_turn(self) -> AsyncIterator[None]:
+        """One process at a time migrates. PostgreSQL: the advisory lock `migrate` takes.
+        SQLite: a file lock beside the database, taken before the first connection —
+        two processes opening a new file at once otherwise race to switch it to WAL and
+        to migrate it, and one fails with "database is locked"."""
+        if self._migrate_lock is None:
+            yield
+            return
+        lock = await asyncio.to_thread(_wait_for_lock, self._migrate_lock)
+        try:
+            yield
+        finally:
+            lock.close()  # closing the file releases the lock
+
+    def lock_file(self, name: str) -> Path | None:
+        """`<file>.<name>.lock` beside a SQLite database, for a lock between processes;
+        None on PostgreSQL, or for an in-memory database (it lives in this process)."""
+        database = self.url.database or ""
+        if not self.is_sqlite or database in ("", ":memory:") or database.startswith("file:"):
+            return None
+        path = Path(database).expanduser()
+        return path.with_name(f"{path.name}.{name}.lock")
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -113,6 +139,12 @@ def _ensure_parent_dir(url: str) -> None:
     database = make_url(url).database
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _wait_for_lock(path: Path) -> IO[str]:
+    file = path.open("a", encoding="utf-8")
+    fcntl.flock(file.fileno(), fcntl.LOCK_EX)
+    return file
 
 
 def _tune_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:

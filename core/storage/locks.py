@@ -46,11 +46,8 @@ class ExclusiveLock(Protocol):
 def exclusive_lock(db: Database, name: str) -> ExclusiveLock:
     if not db.is_sqlite:
         return _AdvisoryLock(db, name)
-    database = db.url.database or ""
-    if database in ("", ":memory:") or database.startswith("file:"):
-        return _Unshared(name)  # an in-memory database lives in this process only
-    path = Path(database).expanduser()
-    return _FileLock(name, path.with_name(f"{path.name}.{name}.lock"))
+    path = db.lock_file(name)
+    return _Unshared(name) if path is None else _FileLock(name, path)
 
 
 class _Unshared:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, insert, select
@@ -41,3 +42,16 @@ async def test_concurrent_transactions_in_one_process_all_commit(db: Database) -
 
     await asyncio.gather(*(add(n) for n in range(50)))
     assert await user_count(db) == 50
+
+
+async def test_processes_starting_together_on_a_new_file_all_come_up(tmp_path: Path) -> None:
+    """Workers started at once on a new SQLite file take turns to set it up: none fails
+    with "database is locked", and the schema is migrated once."""
+    for n in range(8):
+        url = f"sqlite+aiosqlite:///{tmp_path / f'new{n}.db'}"
+        workers = [Database(url) for _ in range(3)]
+        try:
+            await asyncio.gather(*(db.migrate() for db in workers))
+            assert [await user_count(db) for db in workers] == [0, 0, 0]
+        finally:
+            await asyncio.gather(*(db.close() for db in workers))
