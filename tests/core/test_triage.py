@@ -9,14 +9,8 @@ import pytest
 from core.rules.triage import (
     FOLLOW_UPS,
     RED_FLAG_NAMES,
-    RF_BLADDER_BOWEL,
-    RF_CHEST,
-    RF_DARK_URINE,
-    RF_JOINT_GIVES_WAY,
-    RF_NUMBNESS,
-    RF_RADIATING,
-    RF_SWELLING,
     PainKind,
+    RedFlag,
     Triage,
     append_answer,
     classify_pain,
@@ -140,15 +134,15 @@ def test_enough_cases() -> None:
 # --- red flags win, whatever else the text says
 
 MIXED_RED: list[tuple[str, str]] = [
-    ("dull ache in my quads from leg day but my foot is numb", RF_NUMBNESS),
-    ("just doms i think, although there's some tingling in my hand", RF_NUMBNESS),
-    ("lower back sore after deadlifts and the pain shoots down my left leg", RF_RADIATING),
-    ("legs burn during the set and my pee is dark brown today", RF_DARK_URINE),
-    ("biceps crazy sore from curls, cant straighten my arm at all", RF_SWELLING),
-    ("sharp stabbing pain in my chest on the bench, short of breath", RF_CHEST),
-    ("knee tendon aches and it keeps giving way", RF_JOINT_GIVES_WAY),
-    ("lower back has been sore for weeks and I wet myself yesterday", RF_BLADDER_BOWEL),
-    ("pump in my forearms is insane, also my fingers went numb", RF_NUMBNESS),
+    ("dull ache in my quads from leg day but my foot is numb", RedFlag.NUMBNESS),
+    ("just doms i think, although there's some tingling in my hand", RedFlag.NUMBNESS),
+    ("lower back sore after deadlifts and the pain shoots down my left leg", RedFlag.RADIATING),
+    ("legs burn during the set and my pee is dark brown today", RedFlag.DARK_URINE),
+    ("biceps crazy sore from curls, cant straighten my arm at all", RedFlag.SWELLING),
+    ("sharp stabbing pain in my chest on the bench, short of breath", RedFlag.CHEST),
+    ("knee tendon aches and it keeps giving way", RedFlag.JOINT_GIVES_WAY),
+    ("lower back has been sore for weeks and I wet myself yesterday", RedFlag.BLADDER_BOWEL),
+    ("pump in my forearms is insane, also my fingers went numb", RedFlag.NUMBNESS),
 ]
 
 
@@ -161,7 +155,7 @@ def test_red_flag_wins_over_other_cues(text: str, flag: str) -> None:
 
 def test_several_red_flags_are_all_reported() -> None:
     result = classify_pain("numbness in my hand and my urine is cola coloured")
-    assert result.red_flags == (RF_NUMBNESS, RF_DARK_URINE)
+    assert result.red_flags == (RedFlag.NUMBNESS, RedFlag.DARK_URINE)
 
 
 @pytest.mark.parametrize(
@@ -183,13 +177,13 @@ def test_negated_red_flags_do_not_fire(text: str) -> None:
 # --- advice
 
 RED_EXAMPLES: dict[str, str] = {
-    RF_NUMBNESS: "my hand goes numb",
-    RF_RADIATING: "pain radiating down my arm",
-    RF_DARK_URINE: "dark brown urine after a hard session",
-    RF_SWELLING: "my arm is massively swollen",
-    RF_CHEST: "chest pain",
-    RF_BLADDER_BOWEL: "loss of bowel control",
-    RF_JOINT_GIVES_WAY: "my knee keeps locking",
+    RedFlag.NUMBNESS: "my hand goes numb",
+    RedFlag.RADIATING: "pain radiating down my arm",
+    RedFlag.DARK_URINE: "dark brown urine after a hard session",
+    RedFlag.SWELLING: "my arm is massively swollen",
+    RedFlag.CHEST: "chest pain",
+    RedFlag.BLADDER_BOWEL: "loss of bowel control",
+    RedFlag.JOINT_GIVES_WAY: "my knee keeps locking",
 }
 
 

@@ -21,29 +21,17 @@ from core.rules.triage.advice import FOLLOW_UPS, FollowUp, append_answer, triage
 from core.rules.triage.classify import classify_pain
 from core.rules.triage.kinds import (
     RED_FLAG_NAMES,
-    RF_BLADDER_BOWEL,
-    RF_CHEST,
-    RF_DARK_URINE,
-    RF_JOINT_GIVES_WAY,
-    RF_NUMBNESS,
-    RF_RADIATING,
-    RF_SWELLING,
     PainKind,
+    RedFlag,
     Triage,
 )
 
 __all__ = [
     "FOLLOW_UPS",
     "RED_FLAG_NAMES",
-    "RF_BLADDER_BOWEL",
-    "RF_CHEST",
-    "RF_DARK_URINE",
-    "RF_JOINT_GIVES_WAY",
-    "RF_NUMBNESS",
-    "RF_RADIATING",
-    "RF_SWELLING",
     "FollowUp",
     "PainKind",
+    "RedFlag",
     "Triage",
     "append_answer",
     "classify_pain",

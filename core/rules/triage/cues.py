@@ -8,15 +8,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from core.rules.triage.kinds import (
-    RF_BLADDER_BOWEL,
-    RF_CHEST,
-    RF_DARK_URINE,
-    RF_JOINT_GIVES_WAY,
-    RF_NUMBNESS,
-    RF_RADIATING,
-    RF_SWELLING,
-)
+from core.rules.triage.kinds import RedFlag
 
 
 class Cat(Enum):
@@ -90,20 +82,20 @@ CUES: tuple[Cue, ...] = (
     _cue(
         Cat.RED,
         r"\b(?:numb|numbness|numbed|numbing|tingl\w*|pins and needles|pins n needles)\b",
-        RF_NUMBNESS,
+        RedFlag.NUMBNESS,
     ),
     _cue(
         Cat.RED,
         r"\b(?:cant|couldnt|lost|lost all|losing|loss of|no) feel(?:ing)?"
         r"(?: (?:in|anything in))?(?: my| the)?(?: \w+)? " + _LIMB_ANY + r"\b",
-        RF_NUMBNESS,
+        RedFlag.NUMBNESS,
         check_end=False,
     ),
     _cue(
         Cat.RED,
         r"\b" + _LIMB_ANY + _gap(2) + r" (?:keeps |kept )?(?:going|goes|went|falling|falls|"
         r"fell|feels|is) asleep\b|\b" + _LIMB_ANY + _gap(2) + r" (?:going|goes|went) dead\b",
-        RF_NUMBNESS,
+        RedFlag.NUMBNESS,
     ),
     _cue(
         Cat.RED,
@@ -115,35 +107,35 @@ CUES: tuple[Cue, ...] = (
         + r" "
         + _LIMB
         + r"\b",
-        RF_RADIATING,
+        RedFlag.RADIATING,
     ),
     _cue(
         Cat.RED,
         r"\b(?:pain|ache|aching|numbness|tingling|burning)(?: \w+)? (?:goes|runs|running|"
         r"moves|moving|went|ran) (?:down|into)" + _gap(4) + r" " + _LIMB + r"\b"
         r"|\b(?:pain|ache|aching) (?:down|into) (?:my|the|both|one) " + _LIMB + r"\b",
-        RF_RADIATING,
+        RedFlag.RADIATING,
     ),
-    _cue(Cat.RED, r"\bsciatic\w*\b", RF_RADIATING),
+    _cue(Cat.RED, r"\bsciatic\w*\b", RedFlag.RADIATING),
     _cue(
         Cat.RED,
         r"\b" + _URINE_COLOUR + _gap(3) + r" (?:urine|peed|pissed|pissing)\b"
         r"|\b(?:urine|peed|pissed|pissing)(?: [a-z0-9]+){0,6}? " + _URINE_COLOUR + r"\b"
         r"|\brhabdo\w*\b",
-        RF_DARK_URINE,
+        RedFlag.DARK_URINE,
     ),
     _cue(
         Cat.RED,
         r"\b" + _INTENSE + r"(?: \w+)? (?:swollen|swelling|swelled|puffy|puffed up)\b"
         r"|\b(?:swollen|swelled|swelling|blown|blew|puffed)(?: up)? like (?:a )?balloons?\b"
         r"|\bballoon(?:ed|ing)\b|\btwice (?:the|its|their) (?:normal )?size\b",
-        RF_SWELLING,
+        RedFlag.SWELLING,
     ),
     _cue(
         Cat.RED,
         r"\b(?:cant|couldnt|wont|unable to|not able to|doesnt|dont|will not|wouldnt|no longer)"
         r"(?: \w+){0,2}? (?:straighten|extend|unbend)\b|\bstuck (?:bent|in a bent)\b",
-        RF_SWELLING,
+        RedFlag.SWELLING,
         check_end=False,
     ),
     _cue(
@@ -152,14 +144,14 @@ CUES: tuple[Cue, ...] = (
         r" (?:in|on|across) (?:my|the) chest\b|\bchest(?: \w+)? (?:feels|is|was|got)"
         r" (?:tight|heavy|crushed|crushing)\b|\btight chest\b"
         r"|\bcrushing (?:pain|pressure|feeling)\b",
-        RF_CHEST,
+        RedFlag.CHEST,
     ),
     _cue(
         Cat.RED,
         r"\b(?:breathless\w*|short(?:ness)? of breath|cant (?:catch my |get my )?breath\w*|"
         r"(?:hard|difficult|struggling|struggle|trouble|difficulty|cant|couldnt) (?:to )?"
         r"breath\w*|gasping)\b",
-        RF_CHEST,
+        RedFlag.CHEST,
     ),
     _cue(
         Cat.RED,
@@ -168,7 +160,7 @@ CUES: tuple[Cue, ...] = (
         r"|\b(?:lost|lose|losing|loss of|no)(?: my)? (?:bladder|bowels?) control\b"
         r"|\b(?:bladder|bowels?)(?: \w+){0,3} (?:control|accident)\b"
         r"|\bincontinen\w*\b|\b(?:wet|peed|pissed|pooped|shat|soiled) (?:myself|my pants)\b",
-        RF_BLADDER_BOWEL,
+        RedFlag.BLADDER_BOWEL,
         check_end=False,
     ),
     _cue(
@@ -181,7 +173,7 @@ CUES: tuple[Cue, ...] = (
         r"|pops? out|popped out|slips? out|slipped out|catches|catching)\b"
         r"|\blegs?" + _gap(3) + r" (?:keeps |kept )?(?:gives? way|gave way|giving way|buckl\w*)\b"
         r"|\bdislocat\w*\b",
-        RF_JOINT_GIVES_WAY,
+        RedFlag.JOINT_GIVES_WAY,
     ),
     # ----- warning pain
     _cue(

@@ -24,22 +24,18 @@ class Triage:
     matched: tuple[str, ...]  # the cue phrases that decided the kind
 
 
-# Human-readable red-flag names (these appear in the advice text).
-RF_NUMBNESS = "numbness or tingling"
-RF_RADIATING = "pain shooting or spreading down a limb"
-RF_DARK_URINE = "dark or cola-coloured urine"
-RF_SWELLING = "extreme swelling or a limb that won't straighten"
-RF_CHEST = "chest pain or breathlessness"
-RF_BLADDER_BOWEL = "loss of bladder or bowel control"
-RF_JOINT_GIVES_WAY = "a joint that locks or gives way"
-RED_FLAG_NAMES: tuple[str, ...] = (
-    RF_NUMBNESS,
-    RF_RADIATING,
-    RF_DARK_URINE,
-    RF_SWELLING,
-    RF_CHEST,
-    RF_BLADDER_BOWEL,
-    RF_JOINT_GIVES_WAY,
-)
-EMERGENCY_FLAGS = frozenset({RF_CHEST, RF_BLADDER_BOWEL})
-SAME_DAY_FLAGS = frozenset({RF_DARK_URINE, RF_SWELLING})
+class RedFlag(StrEnum):
+    """A medical red flag, by the human-readable name the advice text uses."""
+
+    NUMBNESS = "numbness or tingling"
+    RADIATING = "pain shooting or spreading down a limb"
+    DARK_URINE = "dark or cola-coloured urine"
+    SWELLING = "extreme swelling or a limb that won't straighten"
+    CHEST = "chest pain or breathlessness"
+    BLADDER_BOWEL = "loss of bladder or bowel control"
+    JOINT_GIVES_WAY = "a joint that locks or gives way"
+
+
+RED_FLAG_NAMES: tuple[str, ...] = tuple(RedFlag)
+EMERGENCY_FLAGS = frozenset({RedFlag.CHEST, RedFlag.BLADDER_BOWEL})
+SAME_DAY_FLAGS = frozenset({RedFlag.DARK_URINE, RedFlag.SWELLING})
