@@ -9,11 +9,14 @@ explicitly, a missing server is an error, so CI cannot pass without it by accide
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
+import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -163,10 +166,42 @@ def coach(db: Database) -> Coach:
     return build_coach(db)
 
 
+@asynccontextmanager
+async def coach_process(database_url: str) -> AsyncIterator[Coach]:
+    """One process's coach, on a connection of its own that closes at the end: two in a
+    row are a restart, two side by side are two workers."""
+    database = Database(database_url)
+    await database.migrate()
+    try:
+        yield build_coach(database)
+    finally:
+        await database.close()
+
+
 NOON = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 # The `coach` command as a subprocess, from this checkout.
 COACH = [sys.executable, "-m", "bot.cli"]
+
+
+def coach_env(**settings: str) -> dict[str, str]:
+    """The environment of a `coach` subprocess: no platform token, whatever the shell
+    running the tests holds, plus `settings`."""
+    return {**os.environ, "TELEGRAM_TOKEN": "", "DISCORD_TOKEN": "", **settings}
+
+
+def console(db: Path, lines: str, *extra: str, user: str = "tester") -> list[dict[str, object]]:
+    """`coach chat --json` on the SQLite file `db`, fed `lines`: the messages it printed."""
+    done = subprocess.run(
+        [*COACH, "chat", "--json", "--user", user, "--db", f"sqlite+aiosqlite:///{db}", *extra],
+        input=lines,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=coach_env(),
+    )
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
 
 
 async def start_coach_run(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:

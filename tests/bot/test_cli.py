@@ -3,37 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import COACH
-
-
-def chat(db: Path, lines: str, *extra: str, user: str = "tester") -> list[dict[str, object]]:
-    done = subprocess.run(
-        [*COACH, "chat", "--json", "--user", user, "--db", f"sqlite+aiosqlite:///{db}", *extra],
-        input=lines,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "TELEGRAM_TOKEN": "", "DISCORD_TOKEN": ""},
-    )
-    assert done.returncode == 0, done.stderr
-    return [json.loads(line) for line in done.stdout.splitlines()]
+from tests.conftest import COACH, coach_env, console
 
 
 def test_help_prints_json_lines_describing_the_commands(tmp_path: Path) -> None:
-    [message] = chat(tmp_path / "c.db", "/help\n")
+    [message] = console(tmp_path / "c.db", "/help\n")
     assert set(message) == {"text", "buttons", "image", "file"}
     assert "/timezone" in str(message["text"])
 
 
 def test_buttons_are_listed_and_pressed_by_number_or_label(tmp_path: Path) -> None:
-    out = chat(tmp_path / "c.db", "/forget\n2\n/forget\nYes, delete everything\n")
+    out = console(tmp_path / "c.db", "/forget\n2\n/forget\nYes, delete everything\n")
     assert out[0]["buttons"] == [["Yes, delete everything"], ["No, keep it"]]
     assert "Kept" in str(out[1]["text"])
     assert "deleted" in str(out[3]["text"])
@@ -41,15 +27,15 @@ def test_buttons_are_listed_and_pressed_by_number_or_label(tmp_path: Path) -> No
 
 def test_bad_zone_is_refused_and_a_good_one_persists_across_processes(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
-    [refused] = chat(db, "/timezone Mars/Olympus\n")
+    [refused] = console(db, "/timezone Mars/Olympus\n")
     assert "don't know the time zone" in str(refused["text"])
-    chat(db, "/timezone Europe/Berlin\n")
-    [shown] = chat(db, "/timezone\n")
+    console(db, "/timezone Europe/Berlin\n")
+    [shown] = console(db, "/timezone\n")
     assert "Europe/Berlin" in str(shown["text"])
 
 
 def test_tz_flag_sets_the_zone_for_users_who_have_none(tmp_path: Path) -> None:
-    [shown] = chat(tmp_path / "c.db", "/timezone\n", "--tz", "America/New_York")
+    [shown] = console(tmp_path / "c.db", "/timezone\n", "--tz", "America/New_York")
     assert "America/New_York" in str(shown["text"])
 
 
@@ -81,7 +67,7 @@ def test_process_killed_between_steps_continues_where_it_was(tmp_path: Path) -> 
     proc.wait(timeout=10)
     assert proc.returncode == -signal.SIGKILL
 
-    [answer] = chat(tmp_path / "c.db", "yes\n", user="k")
+    [answer] = console(tmp_path / "c.db", "yes\n", user="k")
     assert "everything I stored about you is deleted" in str(answer["text"])
 
 
@@ -98,12 +84,7 @@ def test_bad_flags_fail_with_a_clear_message(tmp_path: Path, bad: str) -> None:
 def test_run_without_tokens_starts_the_console_and_stops_cleanly_on_sigterm(
     tmp_path: Path,
 ) -> None:
-    env = {
-        **os.environ,
-        "TELEGRAM_TOKEN": "",
-        "DISCORD_TOKEN": "",
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'c.db'}",
-    }
+    env = coach_env(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
     proc = subprocess.Popen(
         [*COACH, "run"],
         stdin=subprocess.PIPE,

@@ -5,7 +5,6 @@ twice across the crash."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
@@ -14,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from tests.conftest import COACH
+from tests.conftest import COACH, coach_env
 
-ENV = {**os.environ, "TELEGRAM_TOKEN": "", "DISCORD_TOKEN": ""}
+ENV = coach_env()
 
 
 class Console:

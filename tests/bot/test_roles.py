@@ -19,18 +19,11 @@ from bot.settings import Settings
 from core.events import ChatRef, Reply
 from core.storage.db import Database
 from core.storage.schema import outbox, utcnow
-from tests.conftest import COACH
+from tests.conftest import COACH, coach_env
 
 
 def start(db_url: str, *args: str, cwd: Path) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "TELEGRAM_TOKEN": "",
-        "DISCORD_TOKEN": "",
-        "DATABASE_URL": db_url,
-        "TICK_SECONDS": "0.2",
-        "LOG_LEVEL": "INFO",
-    }
+    env = coach_env(DATABASE_URL=db_url, TICK_SECONDS="0.2", LOG_LEVEL="INFO")
     return subprocess.Popen(
         [*COACH, "run", *args],
         stdin=subprocess.DEVNULL,
@@ -84,7 +77,7 @@ def test_roles_come_from_the_cli_or_settings_and_named_ones_must_be_configured()
 
 
 async def a_due_reminder(url: str) -> None:
-    from tests.core.test_workers import due_reminders
+    from tests.core.engine.test_workers import due_reminders
 
     db = Database(url)
     await db.migrate()

@@ -10,9 +10,8 @@ from typing import Any
 from sqlalchemy import select
 
 from core.engine.coach import Coach
-from core.storage.db import Database
 from core.storage.schema import pain_reports, readiness_checks, users
-from tests.conftest import NOON, Chat, build_coach
+from tests.conftest import NOON, Chat, coach_process
 
 TODAY = NOON.date()
 
@@ -228,24 +227,18 @@ async def test_red_flag_during_ready_wins_and_ends_the_check(
 
 
 async def test_restart_mid_check_continues_at_the_working_set(database_url: str) -> None:
-    first = Database(database_url)
-    await first.migrate()
-    chat = Chat(build_coach(first))
-    await chat.say("/ready")
-    await chat.press("Still sore")
-    await chat.press("No")
-    assert "Compared with last time" in chat.text
-    await first.close()
-
-    second = Database(database_url)
-    await second.migrate()
-    coach = build_coach(second)
-    chat = Chat(coach)
-    await chat.say("weaker")
-    assert "active recovery" in chat.text
-    [row] = await checks(coach)
-    assert (row.last_soreness, row.set_result) == ("still-sore", "weaker")  # kept across restart
-    await second.close()
+    async with coach_process(database_url) as coach:
+        chat = Chat(coach)
+        await chat.say("/ready")
+        await chat.press("Still sore")
+        await chat.press("No")
+        assert "Compared with last time" in chat.text
+    async with coach_process(database_url) as coach:
+        chat = Chat(coach)
+        await chat.say("weaker")
+        assert "active recovery" in chat.text
+        [row] = await checks(coach)
+        assert (row.last_soreness, row.set_result) == ("still-sore", "weaker")  # kept
 
 
 async def test_ready_is_private(chat_as: Callable[..., Chat]) -> None:

@@ -9,9 +9,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from core.engine.coach import Coach
-from core.storage.db import Database
 from core.storage.schema import users
-from tests.conftest import NOON, Chat, build_coach
+from tests.conftest import NOON, Chat, coach_process
 
 TODAY = NOON.date()  # Monday 30 Nov 2026
 
@@ -176,18 +175,12 @@ async def test_change_buttons_under_the_week(coach: Coach, chat_as: Callable[...
 
 
 async def test_restart_mid_set_up_continues_at_the_start_question(database_url: str) -> None:
-    first = Database(database_url)
-    await first.migrate()
-    chat = Chat(build_coach(first))
-    await chat.say("/program")
-    await chat.press("Mon Wed Fri")
-    await first.close()
-
-    second = Database(database_url)
-    await second.migrate()
-    coach = build_coach(second)
-    chat = Chat(coach)
-    await chat.say("today")
-    assert "Program start saved: today" in chat.text
-    assert await program(coach) == (TODAY, [0, 2, 4])
-    await second.close()
+    async with coach_process(database_url) as coach:
+        chat = Chat(coach)
+        await chat.say("/program")
+        await chat.press("Mon Wed Fri")
+    async with coach_process(database_url) as coach:
+        chat = Chat(coach)
+        await chat.say("today")
+        assert "Program start saved: today" in chat.text
+        assert await program(coach) == (TODAY, [0, 2, 4])

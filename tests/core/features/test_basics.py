@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from sqlalchemy import func, select
 
 from core.engine.coach import Coach
 from core.events import ChatRef, Event, Sender
 from core.rules.text import MAX_TEXT
-from core.storage.db import Database
 from core.storage.schema import USER_TABLES, metadata, users
-from tests.conftest import Chat, build_coach
+from tests.conftest import Chat, coach_process
 
 
 async def test_help_lists_the_commands(chat_as: Callable[..., Chat]) -> None:
@@ -56,31 +56,22 @@ async def test_timezone_guided_step_accepts_a_typed_city(chat_as: Callable[..., 
     assert "Time zone set to America/New_York" in chat.text
 
 
-async def test_timezone_survives_reopening_the_database(database_url: str) -> None:
-    first = Database(database_url)
-    await first.migrate()
-    await Chat(build_coach(first)).say("/timezone Asia/Tokyo")
-    await first.close()
-    second = Database(database_url)
-    await second.migrate()
-    chat = Chat(build_coach(second))
-    await chat.say("/timezone")
-    assert "Asia/Tokyo" in chat.text
-    await second.close()
-
-
-async def test_restart_mid_conversation_continues_the_same_step(database_url: str) -> None:
-    first = Database(database_url)
-    await first.migrate()
-    await Chat(build_coach(first)).say("/forget")
-    await first.close()
-
-    second = Database(database_url)
-    await second.migrate()
-    chat = Chat(build_coach(second))
-    await chat.say("yes")
-    assert "everything I stored about you is deleted" in chat.text
-    await second.close()
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        ("/timezone Asia/Tokyo", "/timezone", "Asia/Tokyo"),  # a setting is kept
+        ("/forget", "yes", "everything I stored about you is deleted"),  # the same step goes on
+    ],
+)
+async def test_a_restart_keeps_settings_and_the_question_in_progress(
+    database_url: str, before: str, after: str, expected: str
+) -> None:
+    async with coach_process(database_url) as coach:
+        await Chat(coach).say(before)
+    async with coach_process(database_url) as coach:
+        chat = Chat(coach)
+        await chat.say(after)
+        assert expected in chat.text
 
 
 async def test_stale_button_is_explained_and_the_current_question_asked_again(

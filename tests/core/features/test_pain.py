@@ -9,9 +9,8 @@ from typing import Any
 from sqlalchemy import select
 
 from core.engine.coach import Coach
-from core.storage.db import Database
 from core.storage.schema import pain_reports, users
-from tests.conftest import Chat, build_coach
+from tests.conftest import Chat, coach_process
 
 
 async def reports(coach: Coach, name: str = "u1") -> list[Any]:
@@ -145,18 +144,12 @@ async def test_pain_is_private_and_nothing_is_stored_from_a_group(
 
 
 async def test_restart_mid_follow_up_continues(database_url: str) -> None:
-    first = Database(database_url)
-    await first.migrate()
-    chat = Chat(build_coach(first))
-    await chat.say("/pain it hurts")
-    pump = next(b for b in chat.last[-1].flat_buttons if b.label == "Burning during a set")
-    await first.close()
-
-    second = Database(database_url)
-    await second.migrate()
-    coach = build_coach(second)
-    chat = Chat(coach)
-    await chat.send_payload(pump.payload)
-    assert "burn or pump during a set is normal" in chat.text
-    assert [r.kind for r in await reports(coach)] == ["pump-burn"]
-    await second.close()
+    async with coach_process(database_url) as coach:
+        chat = Chat(coach)
+        await chat.say("/pain it hurts")
+        pump = next(b for b in chat.last[-1].flat_buttons if b.label == "Burning during a set")
+    async with coach_process(database_url) as coach:
+        chat = Chat(coach)
+        await chat.send_payload(pump.payload)
+        assert "burn or pump during a set is normal" in chat.text
+        assert [r.kind for r in await reports(coach)] == ["pump-burn"]

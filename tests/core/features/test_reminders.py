@@ -15,7 +15,7 @@ from core.engine.coach import Coach
 from core.events import ChatRef, Reply
 from core.storage.db import Database
 from core.storage.schema import outbox, reminders, users
-from tests.conftest import Chat, build_coach
+from tests.conftest import Chat, coach_process
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # 11:00 in Berlin
@@ -77,19 +77,15 @@ async def test_missed_reminder_inside_grace_is_sent_and_outside_is_skipped(
 
 
 async def test_restart_between_ticks_sends_nothing_twice(database_url: str) -> None:
-    first = Database(database_url)
-    await first.migrate()
-    chat = Chat(build_coach(first), "restart")
-    chat.when = MONDAY
-    await chat.say("/remind checkin 07:30")
     due = datetime(2026, 12, 1, 7, 30, tzinfo=UTC)
-    assert (await build_coach(first).tick(due)).queued == 1
-    await first.close()
-    second = Database(database_url)
-    await second.migrate()
-    assert (await build_coach(second).tick(due + timedelta(minutes=1))).queued == 0
-    assert len(await queued(second)) == 1
-    await second.close()
+    async with coach_process(database_url) as coach:
+        chat = Chat(coach, "restart")
+        chat.when = MONDAY
+        await chat.say("/remind checkin 07:30")
+        assert (await coach.tick(due)).queued == 1
+    async with coach_process(database_url) as coach:
+        assert (await coach.tick(due + timedelta(minutes=1))).queued == 0
+        assert len(await queued(coach.db)) == 1
 
 
 async def test_two_schedulers_ticking_at_once_send_each_reminder_once(
@@ -97,12 +93,9 @@ async def test_two_schedulers_ticking_at_once_send_each_reminder_once(
 ) -> None:
     for n in range(60):
         await berlin_user(chat_as, f"user{n}")
-    other = Database(database_url)
-    try:
-        due = datetime(2026, 12, 1, 6, 31, tzinfo=UTC)
-        results = await asyncio.gather(coach.tick(due), build_coach(other).tick(due))
-    finally:
-        await other.close()
+    due = datetime(2026, 12, 1, 6, 31, tzinfo=UTC)
+    async with coach_process(database_url) as other:
+        results = await asyncio.gather(coach.tick(due), other.tick(due))
     assert sum(r.queued for r in results) == 60
     assert sorted(c for c, _ in await queued(coach.db)) == sorted(f"user{n}" for n in range(60))
 
@@ -120,6 +113,17 @@ async def test_changing_zone_moves_the_reminder_to_the_new_local_time(
     )
 
 
+async def ticking(coach: Coach, start: datetime, end: datetime) -> list[datetime]:
+    """Tick every ten minutes from `start` to `end`: the ticks that queued a message."""
+    queued_at: list[datetime] = []
+    now = start
+    while now < end:
+        if (await coach.tick(now)).queued:
+            queued_at.append(now)
+        now += timedelta(minutes=10)
+    return queued_at
+
+
 async def test_spring_forward_and_fall_back_days_send_once(
     coach: Coach, chat_as: Callable[..., Chat]
 ) -> None:
@@ -127,24 +131,18 @@ async def test_spring_forward_and_fall_back_days_send_once(
     chat.when = datetime(2026, 3, 27, 12, tzinfo=UTC)
     await chat.say("/timezone Europe/Berlin")
     await chat.say("/remind checkin 02:30")
-    sent_at: list[datetime] = []
-    now = datetime(2026, 3, 28, 0, 0, tzinfo=UTC)
-    while now < datetime(2026, 3, 30, 0, 0, tzinfo=UTC):
-        if (await coach.tick(now)).queued:
-            sent_at.append(now)
-        now += timedelta(minutes=10)
+    sent_at = await ticking(
+        coach, datetime(2026, 3, 28, tzinfo=UTC), datetime(2026, 3, 30, tzinfo=UTC)
+    )
     # Sat 02:30 CET, and on Sunday at 03:00 CEST — the first valid time after the gap.
     local = [t.astimezone(BERLIN).strftime("%a %H:%M") for t in sent_at]
     assert local == ["Sat 02:30", "Sun 03:00"]
 
     chat.when = datetime(2026, 10, 23, 12, tzinfo=UTC)
     await chat.say("/remind checkin 02:30")
-    fall: list[datetime] = []
-    now = datetime(2026, 10, 24, 22, 0, tzinfo=UTC)
-    while now < datetime(2026, 10, 25, 6, 0, tzinfo=UTC):
-        if (await coach.tick(now)).queued:
-            fall.append(now)
-        now += timedelta(minutes=10)
+    fall = await ticking(
+        coach, datetime(2026, 10, 24, 22, tzinfo=UTC), datetime(2026, 10, 25, 6, tzinfo=UTC)
+    )
     assert len(fall) == 1
 
 
@@ -199,14 +197,14 @@ async def test_no_prompt_after_the_user_already_checked_in(
 async def test_remind_forms_and_bad_input(chat_as: Callable[..., Chat]) -> None:
     chat = chat_as("forms")
     chat.when = MONDAY
-    await chat.say("/remind workout mon wed fri 18:00")
-    assert "Mon Wed Fri at 18:00" in chat.text
-    await chat.say("/remind checkin 25:99")
-    assert "isn't a time I can use" in chat.text
-    await chat.say("/remind workout funday 18:00")
-    assert "days and a time" in chat.text
-    await chat.say("/pause until 1999-01-01")
-    assert "after today" in chat.text
+    for typed, answer in (
+        ("/remind workout mon wed fri 18:00", "Mon Wed Fri at 18:00"),
+        ("/remind checkin 25:99", "isn't a time I can use"),
+        ("/remind workout funday 18:00", "days and a time"),
+        ("/pause until 1999-01-01", "after today"),
+    ):
+        await chat.say(typed)
+        assert answer in chat.text, typed
     await chat.say("/remind")
     await chat.press("Check-in time")
     await chat.press("07:00")

@@ -9,9 +9,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from core.engine.coach import Coach
-from core.storage.db import Database
 from core.storage.schema import checkins, users
-from tests.conftest import NOON, Chat, add_past, build_coach, user_id
+from tests.conftest import NOON, Chat, add_past, coach_process, user_id
 
 TODAY = NOON.date()  # the test chat's local day (UTC)
 
@@ -153,26 +152,20 @@ async def test_second_checkin_the_same_day_asks_before_updating(
 
 
 async def test_restart_mid_checkin_continues_at_the_same_area(database_url: str) -> None:
-    first = Database(database_url)
-    await first.migrate()
-    chat = Chat(build_coach(first))
-    await chat.say("/checkin")
-    await chat.press("Start check-in")
-    await chat.press("2 Moderate")
-    await chat.say("1")
-    assert "Shoulders (3 of 12)" in chat.text
-    await first.close()
-
-    second = Database(database_url)
-    await second.migrate()
-    coach = build_coach(second)
-    chat = Chat(coach)
-    await chat.say("very sore")
-    assert "Biceps (4 of 12)" in chat.text
-    await chat.press("The rest: none")
-    levels = (await stored(coach))[TODAY]
-    assert (levels["chest"], levels["back"], levels["shoulders"], levels["biceps"]) == (2, 1, 3, 0)
-    await second.close()
+    async with coach_process(database_url) as coach:
+        chat = Chat(coach)
+        await chat.say("/checkin")
+        await chat.press("Start check-in")
+        await chat.press("2 Moderate")
+        await chat.say("1")
+        assert "Shoulders (3 of 12)" in chat.text
+    async with coach_process(database_url) as coach:
+        chat = Chat(coach)
+        await chat.say("very sore")
+        assert "Biceps (4 of 12)" in chat.text
+        await chat.press("The rest: none")
+        levels = (await stored(coach))[TODAY]
+        assert [levels[a] for a in ("chest", "back", "shoulders", "biceps")] == [2, 1, 3, 0]
 
 
 async def test_trend_insight_appears_after_enough_checkins(

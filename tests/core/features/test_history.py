@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +14,7 @@ from sqlalchemy import insert, select
 
 from core.engine.coach import Coach
 from core.storage.schema import pain_reports, readiness_checks, users, utcnow
-from tests.conftest import COACH, NOON, Chat, add_past, user_id
+from tests.conftest import NOON, Chat, add_past, console, user_id
 
 TODAY = NOON.date()
 
@@ -136,26 +134,13 @@ async def test_forget_then_export_is_empty(coach: Coach, chat_as: Callable[..., 
         assert await conn.scalar(select(users.c.trained_groups)) is None
 
 
-def console(db: Path, lines: str, user: str = "lifter") -> list[dict[str, object]]:
-    done = subprocess.run(
-        [*COACH, "chat", "--json", "--user", user, "--db", f"sqlite+aiosqlite:///{db}"],
-        input=lines,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "TELEGRAM_TOKEN": "", "DISCORD_TOKEN": ""},
-    )
-    assert done.returncode == 0, done.stderr
-    return [json.loads(line) for line in done.stdout.splitlines()]
-
-
 def test_console_checkin_shows_in_history_and_chart_of_the_next_process(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
-    out = console(db, "/checkin\n2\n2\n3\n0\nThe rest: none\n")
+    out = console(db, "/checkin\n2\n2\n3\n0\nThe rest: none\n", user="lifter")
     assert "Chest (1 of 12)" in str(out[1]["text"])
     assert "Saved today's check-in: back 3, chest 2; nothing else sore." in str(out[-1]["text"])
 
-    history, chart, export = console(db, "/history\n/chart\n/export\n")
+    history, chart, export = console(db, "/history\n/chart\n/export\n", user="lifter")
     today = next(line for line in str(history["text"]).splitlines() if line.startswith("Today"))
     assert today.split()[1:4] == ["2", "3", "0"]
     assert history["image"] is None
