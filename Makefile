@@ -25,7 +25,7 @@ lint: install
 
 typecheck: install
 	$(BIN)/mypy
-	$(BIN)/mypy bench/*.py  # scripts, checked on their own (bench/core.py is not `core`)
+	$(BIN)/mypy --explicit-package-bases bench/*.py bench/support/*.py  # the benchmark scripts
 
 arch: install
 	$(BIN)/lint-imports

@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from adapters.telegram import TelegramAdapter, TelegramConfig  # noqa: E402
+from bench.support.measure import CountingHandler  # noqa: E402
 from bot.app import features  # noqa: E402
 from core.delivery.outbox import Outbox  # noqa: E402
 from core.engine.coach import Coach  # noqa: E402
@@ -42,17 +43,6 @@ from tests.fakes.telegram_api import TOKEN, FakeTelegram  # noqa: E402
 FIRST_CHAT = 700_000_000  # private chat ids are the users' ids: positive
 TIMEOUT = 120.0
 IDLE = 0.05
-
-
-class Counting(logging.Handler):
-    """Counts warnings and errors by logger instead of printing a traceback per 429."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.seen: collections.Counter[str] = collections.Counter()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.seen[f"{record.name}: {record.getMessage().splitlines()[0][:70]}"] += 1
 
 
 async def nobody(_event: Event) -> list[Reply]:
@@ -103,7 +93,7 @@ async def unsent(db: Database) -> int:
 
 
 async def main(count: int, limit: int) -> None:
-    counting = Counting()
+    counting = CountingHandler()
     logging.getLogger().addHandler(counting)
     with tempfile.TemporaryDirectory() as folder:
         db = Database(f"sqlite+aiosqlite:///{folder}/fanout.db")
@@ -153,7 +143,7 @@ async def main(count: int, limit: int) -> None:
         f"fanout: sends accepted per whole second: median {statistics.median(full):.0f}, "
         f"min {min(full)}, max {max(full)} (limit {limit}); outbox retries {sender.stats.retried}"
     )
-    for line, n in counting.seen.most_common(5):
+    for line, n in counting.counts.most_common(5):
         print(f"fanout: logged {n}x {line}")
 
 

@@ -29,7 +29,6 @@ import argparse
 import asyncio
 import contextlib
 import contextvars
-import gc
 import logging
 import os
 import random
@@ -38,6 +37,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -51,6 +51,13 @@ from sqlalchemy import event as sa_event  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
+from bench.support.measure import (  # noqa: E402
+    CountingHandler,
+    object_counts,
+    peak_rss_mb,
+    rss_mb,
+    top_growth,
+)
 from bot.app import features  # noqa: E402
 from core.delivery.outbox import Outbox  # noqa: E402
 from core.delivery.platform import RetryLater, Unconfirmed  # noqa: E402
@@ -83,6 +90,36 @@ PAINS = (
 )
 ODD = ("\u202eevil", "💪🔥", "'; DROP TABLE users; --", "<b>hi</b>", "x" * 5000, "\x00\x1b[2J")
 FLOOD_PER_SECOND = 5.0
+FORGED = ("q:abcdef:3:yes", "cmd:nope", "tz:Mars", "x")
+Message = Callable[[random.Random], dict[str, str]]
+
+
+def typed(text: str) -> Message:
+    return lambda _rng: {"text": text}
+
+
+# What a user does when not pressing a button: (roll below, kind, what they send), tried in
+# order with one roll of the dice (presses take the rolls below 0.35 when there are buttons).
+ACTIONS: tuple[tuple[float, str, Message], ...] = (
+    (0.45, "/checkin", typed("/checkin")),
+    (
+        0.50,
+        "/checkin shorthand",
+        lambda rng: {"text": f"/checkin legs {rng.randint(0, 4)} chest {rng.randint(0, 4)}"},
+    ),
+    (0.57, "/ready", typed("/ready")),
+    (0.64, "/pain", lambda rng: {"text": f"/pain {rng.choice(PAINS)}"}),
+    (0.80, "question", lambda rng: {"text": rng.choice(QUESTIONS)}),
+    (0.84, "/history", typed("/history")),
+    (0.87, "/program", typed("/program")),
+    (0.89, "odd text", lambda rng: {"text": rng.choice(ODD)}),
+    (0.91, "forged button", lambda rng: {"payload": rng.choice(FORGED)}),
+    (0.93, "/faq", typed("/faq")),
+    (0.945, "/export", typed("/export")),
+    (0.95, "/chart", typed("/chart")),
+    (0.951, "/forget", typed("/forget")),
+    (1.0, "/help", typed("/help")),
+)
 
 
 @dataclass
@@ -208,67 +245,28 @@ class User:
         """Berlin time, a check-in reminder and a workout reminder due during the soak."""
         await self.send(text="/timezone Europe/Berlin")
         local = datetime.now(ZONE)
-        soon = (local + timedelta(minutes=self.rng.uniform(1, max(1.5, minutes - 0.5)))).strftime(
-            "%H:%M"
-        )
-        later = (local + timedelta(minutes=self.rng.uniform(1, max(1.5, minutes - 0.5)))).strftime(
-            "%H:%M"
-        )
+
+        def during_the_soak() -> str:
+            later = local + timedelta(minutes=self.rng.uniform(1, max(1.5, minutes - 0.5)))
+            return later.strftime("%H:%M")
+
+        soon, later = during_the_soak(), during_the_soak()
         await self.send(text=f"/remind checkin {soon}")
         await self.send(text=f"/remind workout {DAYS[local.weekday()]} {later}")
 
     async def act(self) -> None:
-        rng = self.rng
-        roll = rng.random()
+        roll = self.rng.random()
         buttons = [b for r in self.last for b in r.flat_buttons]
         if roll < 0.35 and buttons:
-            button = rng.choice(buttons)
             self.stats.kinds["press"] += 1
-            await self.send(payload=button.payload)
-        elif roll < 0.45:
-            self.stats.kinds["/checkin"] += 1
-            await self.send(text="/checkin")
-        elif roll < 0.50:
-            self.stats.kinds["/checkin shorthand"] += 1
-            await self.send(text=f"/checkin legs {rng.randint(0, 4)} chest {rng.randint(0, 4)}")
-        elif roll < 0.57:
-            self.stats.kinds["/ready"] += 1
-            await self.send(text="/ready")
-        elif roll < 0.64:
-            self.stats.kinds["/pain"] += 1
-            await self.send(text=f"/pain {rng.choice(PAINS)}")
-        elif roll < 0.80:
-            self.stats.kinds["question"] += 1
-            await self.send(text=rng.choice(QUESTIONS))
-        elif roll < 0.84:
-            self.stats.kinds["/history"] += 1
-            await self.send(text="/history")
-        elif roll < 0.87:
-            self.stats.kinds["/program"] += 1
-            await self.send(text="/program")
-        elif roll < 0.89:
-            self.stats.kinds["odd text"] += 1
-            await self.send(text=rng.choice(ODD))
-        elif roll < 0.91:
-            self.stats.kinds["forged button"] += 1
-            await self.send(payload=rng.choice(("q:abcdef:3:yes", "cmd:nope", "tz:Mars", "x")))
-        elif roll < 0.93:
-            self.stats.kinds["/faq"] += 1
-            await self.send(text="/faq")
-        elif roll < 0.945:
-            self.stats.kinds["/export"] += 1
-            await self.send(text="/export")
-        elif roll < 0.95:
-            self.stats.kinds["/chart"] += 1
-            await self.send(text="/chart")
-        elif roll < 0.951:
-            self.stats.kinds["/forget"] += 1
-            await self.send(text="/forget")
+            await self.send(payload=self.rng.choice(buttons).payload)
+            return
+        kind, message = next((k, m) for upto, k, m in ACTIONS if roll < upto)
+        self.stats.kinds[kind] += 1
+        await self.send(**message(self.rng))
+        if kind == "/forget":
             await self.send(text="yes")
             await self.setup(1.0)
-        else:
-            self.stats.kinds["/help"] += 1
-            await self.send(text="/help")
 
     async def live(self, until: float, think: float) -> None:
         while time.monotonic() < until:
@@ -299,32 +297,6 @@ async def ticker(coach: Coach, stop: asyncio.Event, failed: Counter[str]) -> Non
             failed["tick"] += 1
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 1.0)
-
-
-class CountingHandler(logging.Handler):
-    """Counts what the coach logs (warnings about the database, the outbox, …) instead of
-    printing tracebacks all over the figures."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.counts: Counter[str] = Counter()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.counts[f"{record.levelname} {record.name}: {record.msg}"[:90]] += 1
-
-
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def peak_rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 async def sampler(samples: list[tuple[float, float]], start: float, stop: asyncio.Event) -> None:
@@ -375,16 +347,6 @@ async def outbox_state(db: Database) -> tuple[Counter[str], set[str]]:
             if state in ("sent", "unconfirmed", "sending"):
                 out.add(row.dedupe_key)
     return states, out
-
-
-def top_growth(before: Counter[str], after: Counter[str]) -> str:
-    grown = (after - before).most_common(4)
-    return ", ".join(f"{name} +{n:,}" for name, n in grown) or "none"
-
-
-def object_counts() -> Counter[str]:
-    gc.collect()
-    return Counter(type(o).__name__ for o in gc.get_objects())
 
 
 async def soak(minutes: float, count: int, think: float, seed: int, url: str | None) -> int:
