@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from adapters.discord_adapter import MAX_CONTENT
 from adapters.discord_adapter import render as discord_render
 from adapters.discord_adapter import split_text as discord_split
-from adapters.telegram import MAX_TEXT as TELEGRAM_MAX
-from adapters.telegram import split_text as telegram_split
-from adapters.telegram import utf16_len
+from adapters.telegram.rendering import MAX_TEXT as TELEGRAM_MAX
+from adapters.telegram.rendering import split_text as telegram_split
+from adapters.telegram.rendering import utf16_len
 from core.events import Reply
 
 HUGE = 20_000

@@ -23,8 +23,6 @@ many messages sent in any rolling second, a send is refused with 429 and a whole
 from __future__ import annotations
 
 import asyncio
-import itertools
-import json
 import math
 import time
 from collections import deque
@@ -35,70 +33,13 @@ from typing import Any
 
 from aiohttp import web
 
-TOKEN = "123:TEST"
-BOT_USERNAME = "DomsCoachBot"
+from tests.fakes.telegram_wire import ApiError, Call, Upload, error_response, read_request
+from tests.fakes.telegram_world import BOT_USERNAME, TOKEN, TelegramWorld
+
+__all__ = ["BOT_USERNAME", "TOKEN", "Call", "FakeTelegram"]
 
 # Methods that post a message, and so count against the global flood limit.
 SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
-
-# Form fields PTB sends as JSON strings.
-JSON_FIELDS = frozenset(
-    {
-        "reply_markup",
-        "commands",
-        "scope",
-        "allowed_updates",
-        "link_preview_options",
-        "reply_parameters",
-        "entities",
-        "caption_entities",
-    }
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Upload:
-    filename: str
-    data: bytes
-    content_type: str
-
-
-@dataclass(slots=True)
-class Call:
-    """One request the bot made, and how the fake answered it."""
-
-    method: str
-    params: dict[str, Any]
-    files: dict[str, Upload]
-    status: int
-    at: float
-    result: Any = None
-
-    @property
-    def ok(self) -> bool:
-        return self.status == 200
-
-    @property
-    def chat_id(self) -> int | None:
-        value = self.params.get("chat_id")
-        return None if value is None else int(value)
-
-    @property
-    def text(self) -> str:
-        return str(self.params.get("text") or self.params.get("caption") or "")
-
-    @property
-    def buttons(self) -> list[list[tuple[str, str]]]:
-        """The inline keyboard as rows of (label, callback_data)."""
-        markup = self.params.get("reply_markup") or {}
-        return [
-            [(b["text"], b.get("callback_data", "")) for b in row]
-            for row in markup.get("inline_keyboard", [])
-        ]
-
-    @property
-    def labels(self) -> list[str]:
-        return [label for row in self.buttons for label, _ in row]
 
 
 @dataclass(slots=True)
@@ -125,16 +66,11 @@ class _Pending:
 
 
 @dataclass(slots=True)
-class FakeTelegram:
-    token: str = TOKEN
-    username: str = BOT_USERNAME
+class FakeTelegram(TelegramWorld):
+    """The server in front of a TelegramWorld, and the controls tests drive it by."""
+
     host: str = "127.0.0.1"
     calls: list[Call] = field(default_factory=list)
-    # (chat_id, message_id) → the message as the bot last left it
-    messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
-    # (chat_id, user_id) pairs getChatMember reports as administrators
-    admins: set[tuple[int, int]] = field(default_factory=set)
-    chats: dict[int, dict[str, Any]] = field(default_factory=dict)
     # update_ids in the order getUpdates handed them out (a redelivery shows up twice)
     delivered: list[int] = field(default_factory=list)
     # Global flood limit: at most this many sends in any rolling second (0: no limit).
@@ -146,8 +82,6 @@ class FakeTelegram:
     _failures: list[Failure] = field(default_factory=list)
     _slow: list[Slow] = field(default_factory=list)
     _pending: list[_Pending] = field(default_factory=list)
-    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
-    _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _new_updates: asyncio.Event = field(default_factory=asyncio.Event)
     _activity: asyncio.Condition = field(default_factory=asyncio.Condition)
     _closing: bool = False
@@ -186,10 +120,6 @@ class FakeTelegram:
     def url(self) -> str:
         """The server root, as TELEGRAM_API_BASE_URL takes it."""
         return f"http://{self.host}:{self.port}"
-
-    @property
-    def bot_id(self) -> int:
-        return int(self.token.split(":", 1)[0])
 
     # -- what tests do ---------------------------------------------------------------
 
@@ -263,86 +193,13 @@ class FakeTelegram:
         async with asyncio.timeout(within), self._activity:
             await self._activity.wait_for(predicate)
 
-    # -- building updates ------------------------------------------------------------
-
-    def user(self, user_id: int, first_name: str = "") -> dict[str, Any]:
-        return {"id": user_id, "is_bot": False, "first_name": first_name or f"User{user_id}"}
-
-    def private_chat(self, user_id: int, first_name: str = "") -> dict[str, Any]:
-        chat = {"id": user_id, "type": "private", "first_name": first_name or f"User{user_id}"}
-        self.chats[user_id] = chat
-        return chat
-
-    def group_chat(self, chat_id: int, title: str = "Cohort") -> dict[str, Any]:
-        chat = {"id": chat_id, "type": "supergroup", "title": title}
-        self.chats[chat_id] = chat
-        return chat
-
-    def text(
-        self,
-        user_id: int,
-        text: str,
-        *,
-        group: int | None = None,
-        first_name: str = "",
-        reply_to: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        """An update carrying a text message from `user_id`, privately or in `group`."""
-        chat = self.group_chat(group) if group else self.private_chat(user_id, first_name)
-        message: dict[str, Any] = {
-            "message_id": next(self._message_ids),
-            "date": int(time.time()),
-            "chat": chat,
-            "from": self.user(user_id, first_name),
-            "text": text,
-        }
-        if text.startswith("/"):
-            length = len(text.split()[0].encode("utf-16-le")) // 2
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-        if reply_to is not None:
-            message["reply_to_message"] = reply_to
-        return {"message": message}
-
-    def press(
-        self, user_id: int, message: dict[str, Any], label: str, *, first_name: str = ""
-    ) -> dict[str, Any]:
-        """An update pressing the button labelled `label` (or starting with it) on one of
-        the bot's messages, as that message currently is."""
-        current = self.messages.get((message["chat"]["id"], message["message_id"]), message)
-        rows = (current.get("reply_markup") or {}).get("inline_keyboard", [])
-        buttons = [b for row in rows for b in row]
-        chosen = next((b for b in buttons if b["text"] == label), None) or next(
-            (b for b in buttons if b["text"].startswith(label)), None
-        )
-        if chosen is None:
-            raise AssertionError(f"no button {label!r} in {[b['text'] for b in buttons]}")
-        return self.press_data(user_id, current, chosen["callback_data"], first_name=first_name)
-
-    def press_data(
-        self, user_id: int, message: dict[str, Any], data: str, *, first_name: str = ""
-    ) -> dict[str, Any]:
-        return {
-            "callback_query": {
-                "id": str(next(self._ids)),
-                "from": self.user(user_id, first_name),
-                "chat_instance": str(message["chat"]["id"]),
-                "data": data,
-                "message": message,
-            }
-        }
-
-    def message_of(self, call: Call) -> dict[str, Any]:
-        """The message a send/edit call produced, as it is now."""
-        result: dict[str, Any] = call.result
-        return self.messages[(result["chat"]["id"], result["message_id"])]
-
     # -- the server ------------------------------------------------------------------
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         if request.match_info["bot_token"] != f"bot{self.token}":
-            return _error(401, "Unauthorized")
-        params, files = await _read(request)
+            return error_response(401, "Unauthorized")
+        params, files = await read_request(request)
         failure = self._failure_for(method, params)
         if failure is not None and failure.status == 0:
             await self._record(Call(method, params, files, 0, _now()))
@@ -350,34 +207,27 @@ class FakeTelegram:
             request.transport.abort()
             return web.Response()
         if failure is not None:
-            answer = {"ok": False, "error_code": failure.status, "description": failure.description}
-            if failure.retry_after is not None:
-                answer["parameters"] = {"retry_after": failure.retry_after}
             await self._record(Call(method, params, files, failure.status, _now()))
-            return web.json_response(answer, status=failure.status)
+            return error_response(
+                failure.status, failure.description, retry_after=failure.retry_after
+            )
         if method in SEND_METHODS and self.sends_per_second:
             wait = self._flood_wait()
             if wait:
                 self.throttled += 1
                 await self._record(Call(method, params, files, 429, _now()))
-                return web.json_response(
-                    {
-                        "ok": False,
-                        "error_code": 429,
-                        "description": f"Too Many Requests: retry after {wait}",
-                        "parameters": {"retry_after": wait},
-                    },
-                    status=429,
+                return error_response(
+                    429, f"Too Many Requests: retry after {wait}", retry_after=wait
                 )
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             await self._record(Call(method, params, files, 404, _now()))
-            return _error(404, "Not Found")
+            return error_response(404, "Not Found")
         try:
             result = await handler(params, files)
-        except _ApiError as exc:
+        except ApiError as exc:
             await self._record(Call(method, params, files, exc.status, _now()))
-            return _error(exc.status, exc.description)
+            return error_response(exc.status, exc.description)
         await self._record(Call(method, params, files, 200, _now(), result))
         delay = self._delay_for(method)
         if delay:
@@ -416,35 +266,6 @@ class FakeTelegram:
         self.calls.append(call)
         async with self._activity:
             self._activity.notify_all()
-
-    def bot_user(self) -> dict[str, Any]:
-        return {
-            "id": self.bot_id,
-            "is_bot": True,
-            "first_name": "DOMS Coach",
-            "username": self.username,
-        }
-
-    def _chat(self, chat_id: Any) -> dict[str, Any]:
-        key = int(chat_id)
-        if key not in self.chats:
-            return {"id": key, "type": "private" if key > 0 else "supergroup", "first_name": "U"}
-        return self.chats[key]
-
-    def _new_message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
-        message: dict[str, Any] = {
-            "message_id": next(self._message_ids),
-            "date": int(time.time()),
-            "chat": self._chat(params["chat_id"]),
-            "from": self.bot_user(),
-            **content,
-        }
-        if params.get("reply_markup"):
-            message["reply_markup"] = params["reply_markup"]
-        if params.get("message_thread_id"):
-            message["message_thread_id"] = int(params["message_thread_id"])
-        self.messages[(message["chat"]["id"], message["message_id"])] = message
-        return message
 
     async def _m_getMe(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
         return {**self.bot_user(), "can_join_groups": True, "can_read_all_group_messages": False}
@@ -489,10 +310,10 @@ class FakeTelegram:
     async def _m_sendMessage(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
         text = str(params.get("text") or "")
         if not text.strip():
-            raise _ApiError(400, "Bad Request: message text is empty")
+            raise ApiError(400, "Bad Request: message text is empty")
         if len(text.encode("utf-16-le")) // 2 > 4096:
-            raise _ApiError(400, "Bad Request: message is too long")
-        return self._new_message(params, text=text)
+            raise ApiError(400, "Bad Request: message is too long")
+        return self.new_message(params, text=text)
 
     async def _m_sendPhoto(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
         upload = files.get("photo")
@@ -506,7 +327,7 @@ class FakeTelegram:
                 "file_size": size,
             }
         ]
-        return self._new_message(params, photo=photo, **_caption(params))
+        return self.new_message(params, photo=photo, **_caption(params))
 
     async def _m_sendDocument(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
         upload = files.get("document")
@@ -516,19 +337,13 @@ class FakeTelegram:
             "file_name": upload.filename if upload else "file",
             "file_size": len(upload.data) if upload else 0,
         }
-        return self._new_message(params, document=document, **_caption(params))
-
-    def _stored(self, params: dict[str, Any]) -> dict[str, Any]:
-        key = (int(params["chat_id"]), int(params["message_id"]))
-        if key not in self.messages:
-            raise _ApiError(400, "Bad Request: message to edit not found")
-        return self.messages[key]
+        return self.new_message(params, document=document, **_caption(params))
 
     async def _m_editMessageText(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
-        message = self._stored(params)
+        message = self.stored(params)
         markup = params.get("reply_markup") or None
         if message.get("text") == params.get("text") and message.get("reply_markup") == markup:
-            raise _ApiError(400, "Bad Request: message is not modified")
+            raise ApiError(400, "Bad Request: message is not modified")
         message["text"] = params["text"]
         message["edit_date"] = int(time.time())
         _set_markup(message, markup)
@@ -537,7 +352,7 @@ class FakeTelegram:
     async def _m_editMessageReplyMarkup(
         self, params: dict[str, Any], files: dict[str, Upload]
     ) -> Any:
-        message = self._stored(params)
+        message = self.stored(params)
         _set_markup(message, params.get("reply_markup") or None)
         message["edit_date"] = int(time.time())
         return message
@@ -555,21 +370,8 @@ class FakeTelegram:
         return {"status": "administrator", "user": user, **dict.fromkeys(rights, False)}
 
 
-class _ApiError(Exception):
-    def __init__(self, status: int, description: str) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-
-
 def _now() -> float:
     return asyncio.get_running_loop().time()
-
-
-def _error(status: int, description: str) -> web.Response:
-    return web.json_response(
-        {"ok": False, "error_code": status, "description": description}, status=status
-    )
 
 
 def _caption(params: dict[str, Any]) -> dict[str, Any]:
@@ -581,25 +383,3 @@ def _set_markup(message: dict[str, Any], markup: Any) -> None:
         message["reply_markup"] = markup
     else:
         message.pop("reply_markup", None)
-
-
-async def _read(request: web.Request) -> tuple[dict[str, Any], dict[str, Upload]]:
-    params: dict[str, Any] = {}
-    files: dict[str, Upload] = {}
-    if request.content_type == "application/json":
-        body = await request.json()
-        return (body if isinstance(body, dict) else {}), files
-    form = await request.post()
-    for key, value in form.items():
-        if isinstance(value, web.FileField):
-            data = value.file.read()
-            files[key] = Upload(value.filename, data, value.content_type)
-            continue
-        if key in JSON_FIELDS and isinstance(value, str):
-            try:
-                params[key] = json.loads(value)
-                continue
-            except ValueError:
-                pass
-        params[key] = value
-    return params, files
