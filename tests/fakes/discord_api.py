@@ -10,6 +10,7 @@ faults: closed DMs (403, code 50007) and 429s with Discord's headers and body.
 
 Snowflakes carry the current time, so `interaction.created_at` is "now". An interaction
 not acknowledged within `ack_window` seconds (3, as on Discord) answers 404 10062.
+The JSON shapes themselves are in tests/fakes/discord_payloads.py.
 """
 
 from __future__ import annotations
@@ -21,102 +22,29 @@ import re
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-from aiohttp import BodyPartReader, WSMsgType, web
+from aiohttp import WSMsgType, web
 
-DISCORD_EPOCH_MS = 1_420_070_400_000
-EPHEMERAL = 1 << 6
-LOADING = 1 << 7
-ADMINISTRATOR = 1 << 3
-EVERYDAY_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 31)  # view, send, use app commands
-
-
-@dataclass
-class User:
-    id: int
-    name: str
-    admin: bool = False
-
-    def payload(self) -> dict[str, Any]:
-        return {
-            "id": str(self.id),
-            "username": self.name.lower(),
-            "global_name": self.name,
-            "discriminator": "0",
-            "avatar": None,
-        }
-
-
-@dataclass
-class Message:
-    """A message as the fake stores it, with what a user would see of it."""
-
-    raw: dict[str, Any]
-    files: dict[str, bytes] = field(default_factory=dict)
-    interaction_id: int | None = None
-
-    @property
-    def id(self) -> int:
-        return int(self.raw["id"])
-
-    @property
-    def channel_id(self) -> int:
-        return int(self.raw["channel_id"])
-
-    @property
-    def content(self) -> str:
-        return str(self.raw.get("content") or "")
-
-    @property
-    def ephemeral(self) -> bool:
-        return bool(int(self.raw.get("flags") or 0) & EPHEMERAL)
-
-    @property
-    def loading(self) -> bool:
-        return bool(int(self.raw.get("flags") or 0) & LOADING)
-
-    @property
-    def buttons(self) -> list[tuple[str, str]]:
-        """(label, custom_id) of every button, in order."""
-        return [
-            (str(c.get("label") or ""), str(c["custom_id"]))
-            for row in self.raw.get("components") or []
-            for c in row.get("components", [])
-            if c.get("type") == 2
-        ]
-
-    @property
-    def rows(self) -> list[list[str]]:
-        return [
-            [str(c.get("label") or "") for c in row.get("components", [])]
-            for row in self.raw.get("components") or []
-        ]
-
-
-@dataclass
-class InteractionRecord:
-    id: int
-    token: str
-    payload: dict[str, Any]
-    sent_at: float
-    acked_at: float | None = None
-    callbacks: list[int] = field(default_factory=list)  # response types, in order
-    original_id: int | None = None  # the message the initial response created
-    message_ids: list[int] = field(default_factory=list)  # everything the user was shown
-
-    @property
-    def deferred(self) -> bool:
-        return 5 in self.callbacks
-
-
-@dataclass
-class Call:
-    method: str
-    path: str
-    body: Any
+from tests.fakes.discord_payloads import (
+    DISCORD_EPOCH_MS,
+    EPHEMERAL,
+    LOADING,
+    Call,
+    InteractionRecord,
+    Message,
+    User,
+    application_payload,
+    dm_channel_payload,
+    error,
+    guild_payload,
+    interaction_payload,
+    json_response,
+    message_payload,
+    rate_limited,
+    read_body,
+    ready_payload,
+)
 
 
 class FakeDiscord:
@@ -246,8 +174,11 @@ class FakeDiscord:
 
     async def remove_bot(self) -> None:
         """The guild kicks the bot: GUILD_DELETE (without `unavailable`) to its shard."""
-        shard = (self.guild_id >> 22) % self._shard_count
+        shard = self._guild_shard(self._shard_count)
         await self._dispatch(self._sockets[shard], "GUILD_DELETE", {"id": str(self.guild_id)})
+
+    def _guild_shard(self, count: int) -> int:
+        return (self.guild_id >> 22) % count
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
@@ -275,75 +206,16 @@ class FakeDiscord:
         return ws
 
     async def _ready(self, ws: web.WebSocketResponse, shard: int, count: int) -> None:
-        mine = (self.guild_id >> 22) % count == shard
-        ready = {
-            "v": 10,
-            "user": {**self.bot.payload(), "bot": True},
-            "guilds": [{"id": str(self.guild_id), "unavailable": True}] if mine else [],
-            "session_id": secrets.token_hex(8),
-            "resume_gateway_url": self.gateway_url,
-            "shard": [shard, count],
-            "application": {"id": str(self.app_id), "flags": 0},
-        }
+        mine = self._guild_shard(count) == shard
+        guild_id = self.guild_id if mine else None
+        ready = ready_payload(self.bot, self.app_id, guild_id, shard, count, self.gateway_url)
         await self._dispatch(ws, "READY", ready)
         if mine:
-            await self._dispatch(ws, "GUILD_CREATE", self._guild())
+            guild = guild_payload(self.guild_id, self.channel_id, owner_id=self.snowflake())
+            await self._dispatch(ws, "GUILD_CREATE", guild)
 
     async def _dispatch(self, ws: web.WebSocketResponse, name: str, data: dict[str, Any]) -> None:
         await ws.send_json({"op": 0, "t": name, "s": next(self._seq), "d": data})
-
-    def _guild(self) -> dict[str, Any]:
-        everyone = {
-            "id": str(self.guild_id),
-            "name": "@everyone",
-            "permissions": str(EVERYDAY_PERMISSIONS),
-            "position": 0,
-            "color": 0,
-            "hoist": False,
-            "managed": False,
-            "mentionable": False,
-            "flags": 0,
-        }
-        channel = {
-            "id": str(self.channel_id),
-            "type": 0,
-            "guild_id": str(self.guild_id),
-            "name": "training",
-            "position": 0,
-            "permission_overwrites": [],
-            "nsfw": False,
-            "parent_id": None,
-        }
-        return {
-            "id": str(self.guild_id),
-            "name": "Iron Cohort",
-            "icon": None,
-            "owner_id": str(self.snowflake()),
-            "roles": [everyone],
-            "channels": [channel],
-            "threads": [],
-            "members": [],
-            "member_count": 3,
-            "voice_states": [],
-            "presences": [],
-            "emojis": [],
-            "stickers": [],
-            "features": [],
-            "stage_instances": [],
-            "guild_scheduled_events": [],
-            "soundboard_sounds": [],
-            "unavailable": False,
-            "large": False,
-            "joined_at": _now_iso(),
-            "mfa_level": 0,
-            "verification_level": 0,
-            "explicit_content_filter": 0,
-            "default_message_notifications": 0,
-            "system_channel_flags": 0,
-            "premium_tier": 0,
-            "nsfw_level": 0,
-            "preferred_locale": "en-US",
-        }
 
     async def _interact(
         self,
@@ -356,48 +228,17 @@ class FakeDiscord:
     ) -> int:
         interaction_id = self.snowflake()
         token = secrets.token_urlsafe(24)
-        payload: dict[str, Any] = {
-            "id": str(interaction_id),
-            "application_id": str(self.app_id),
-            "type": kind,
-            "token": token,
-            "version": 1,
-            "data": data,
-            "locale": "en-GB",
-            "attachment_size_limit": 25 * 1024 * 1024,
-            "app_permissions": str(EVERYDAY_PERMISSIONS),
-            "entitlements": [],
-            "authorizing_integration_owners": {"0": str(self.guild_id if guild else user.id)},
-        }
-        if guild:
-            rights = EVERYDAY_PERMISSIONS | (ADMINISTRATOR if user.admin else 0)
-            payload["guild_id"] = str(self.guild_id)
-            payload["guild_locale"] = "en-US"
-            payload["channel_id"] = str(self.channel_id)
-            payload["channel"] = {
-                "id": str(self.channel_id),
-                "type": 0,
-                "guild_id": str(self.guild_id),
-            }
-            payload["member"] = {
-                "user": user.payload(),
-                "roles": [],
-                "joined_at": _now_iso(),
-                "deaf": False,
-                "mute": False,
-                "flags": 0,
-                "nick": None,
-                "permissions": str(rights),
-            }
-            payload["context"] = 0
-            shard = (self.guild_id >> 22) % self._shard_count
-        else:
-            channel_id = self.dm_channel(user)
-            payload["channel_id"] = str(channel_id)
-            payload["channel"] = {"id": str(channel_id), "type": 1, "recipients": [user.payload()]}
-            payload["user"] = user.payload()
-            payload["context"] = 1
-            shard = 0  # DMs arrive on shard 0 only
+        payload = interaction_payload(
+            interaction_id=interaction_id,
+            app_id=self.app_id,
+            token=token,
+            kind=kind,
+            data=data,
+            user=user,
+            guild_id=self.guild_id if guild else None,
+            channel_id=self.channel_id if guild else self.dm_channel(user),
+        )
+        shard = self._guild_shard(self._shard_count) if guild else 0  # DMs arrive on shard 0 only
         if message is not None:
             payload["message"] = message.raw
         ws = self._sockets.get(shard)
@@ -413,20 +254,20 @@ class FakeDiscord:
 
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["path"]
-        body, files = await _read_body(request)
+        body, files = await read_body(request)
         self.calls.append(Call(request.method, path, body))
         try:
             for n, (pattern, retry_after, is_global) in enumerate(self._rate_limits):
                 if pattern.search(path):
                     del self._rate_limits[n]
-                    return _rate_limited(retry_after, is_global)
+                    return rate_limited(retry_after, is_global)
             for n, (pattern, status) in enumerate(self._faults):
                 if pattern.search(path):
                     del self._faults[n]
                     if status == 0:
                         assert request.transport is not None
                         request.transport.abort()
-                    return _error(status or 500, 0, "fake fault")
+                    return error(status or 500, 0, "fake fault")
             return await self._route(request.method, path, request.query, body, files)
         finally:
             await self._notify()
@@ -441,12 +282,14 @@ class FakeDiscord:
     ) -> web.Response:
         app = str(self.app_id)
         if (method, path) == ("GET", "/users/@me"):
-            return _json({**self.bot.payload(), "bot": True})
+            return json_response({**self.bot.payload(), "bot": True})
         if (method, path) == ("GET", "/oauth2/applications/@me"):
-            return _json(self._application())
+            return json_response(application_payload(self.app_id, self.user("Owner")))
         if (method, path) == ("GET", "/gateway/bot"):
             limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
-            return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
+            return json_response(
+                {"url": self.gateway_url, "shards": 1, "session_start_limit": limit}
+            )
         commands = re.fullmatch(rf"/applications/{app}(?:/guilds/(\d+))?/commands", path)
         if commands and method == "PUT":
             scope = commands[1] or "global"
@@ -454,17 +297,11 @@ class FakeDiscord:
                 {**c, "id": str(self.snowflake()), "application_id": app, "version": "1"}
                 for c in body
             ]
-            return _json(self.commands[scope])
+            return json_response(self.commands[scope])
         if (method, path) == ("POST", "/users/@me/channels"):
             user_id = int(body["recipient_id"])
             channel_id = self.dm_channels.setdefault(user_id, self.snowflake())
-            recipient = {
-                "id": str(user_id),
-                "username": "user",
-                "discriminator": "0",
-                "avatar": None,
-            }
-            return _json({"id": str(channel_id), "type": 1, "recipients": [recipient]})
+            return json_response(dm_channel_payload(channel_id, user_id))
         if (m := re.fullmatch(r"/channels/(\d+)/messages", path)) and method == "POST":
             return self._channel_message(int(m[1]), body, files)
         if m := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path):
@@ -473,32 +310,18 @@ class FakeDiscord:
             return self._followup(m[1], body, files)
         if m := re.fullmatch(rf"/webhooks/{app}/([^/]+)/messages/@original", path):
             return self._original(method, m[1], body, files)
-        return _error(404, 0, f"fake Discord has no {method} {path}")
-
-    def _application(self) -> dict[str, Any]:
-        return {
-            "id": str(self.app_id),
-            "name": "DOMS Coach",
-            "icon": None,
-            "description": "",
-            "bot_public": True,
-            "bot_require_code_grant": False,
-            "verify_key": "0" * 64,
-            "owner": {**self.user("Owner").payload()},
-            "flags": 0,
-            "interactions_endpoint_url": None,
-        }
+        return error(404, 0, f"fake Discord has no {method} {path}")
 
     def _channel_message(
         self, channel_id: int, body: dict[str, Any], files: dict[str, bytes]
     ) -> web.Response:
         closed = {self.dm_channels.get(u) for u in self.closed_dms}
         if channel_id in closed:
-            return _error(403, 50007, "Cannot send messages to this user")
+            return error(403, 50007, "Cannot send messages to this user")
         known = {self.channel_id, *self.dm_channels.values()}
         if channel_id not in known:
-            return _error(404, 10003, "Unknown Channel")
-        return _json(self._store(channel_id, body, files).raw)
+            return error(404, 10003, "Unknown Channel")
+        return json_response(self._store(channel_id, body, files).raw)
 
     def _callback(
         self, interaction_id: int, token: str, body: dict[str, Any], files: dict[str, bytes]
@@ -506,9 +329,9 @@ class FakeDiscord:
         record = self.interactions.get(interaction_id)
         late = record is not None and time.monotonic() - record.sent_at > self.ack_window
         if record is None or record.token != token or (late and record.acked_at is None):
-            return _error(404, 10062, "Unknown interaction")
+            return error(404, 10062, "Unknown interaction")
         if record.acked_at is not None:
-            return _error(400, 40060, "Interaction has already been acknowledged.")
+            return error(400, 40060, "Interaction has already been acknowledged.")
         record.acked_at = time.monotonic()
         kind = int(body["type"])
         record.callbacks.append(kind)
@@ -531,7 +354,7 @@ class FakeDiscord:
                 record.message_ids.append(message.id)
             result["interaction"]["response_message_id"] = str(message.id)
             result["resource"] = {"type": kind, "message": message.raw}
-        return _json(result)
+        return json_response(result)
 
     def _record_for(self, token: str) -> InteractionRecord | None:
         return next((r for r in self.interactions.values() if r.token == token), None)
@@ -539,49 +362,52 @@ class FakeDiscord:
     def _followup(self, token: str, body: dict[str, Any], files: dict[str, bytes]) -> web.Response:
         record = self._record_for(token)
         if record is None or record.acked_at is None:
-            return _error(404, 10015, "Unknown Webhook")
+            return error(404, 10015, "Unknown Webhook")
         original = self.messages.get(record.original_id or 0)
         if original is not None and original.loading:
             # As on Discord: the first follow-up after a "thinking" defer fills that
             # message, keeping the visibility chosen when deferring.
-            flags = int(original.raw["flags"]) & ~LOADING
-            edited = self._store(
-                original.channel_id,
-                {**body, "flags": flags},
-                files,
-                interaction_id=record.id,
-                message_id=original.id,
-            )
-            record.message_ids.append(edited.id)
-            return _json(edited.raw)
+            return json_response(self._edit(record, original, body, files).raw)
         channel_id = int(record.payload["channel_id"])
         message = self._store(channel_id, body, files, interaction_id=record.id)
         record.message_ids.append(message.id)
-        return _json(message.raw)
+        return json_response(message.raw)
 
     def _original(
         self, method: str, token: str, body: dict[str, Any], files: dict[str, bytes]
     ) -> web.Response:
         record = self._record_for(token)
         if record is None or record.original_id not in self.messages:
-            return _error(404, 10008, "Unknown Message")
+            return error(404, 10008, "Unknown Message")
         original = self.messages[record.original_id]
         if method == "DELETE":
             del self.messages[original.id]
             return web.Response(status=204)
         if method == "PATCH":
-            flags = int(original.raw.get("flags") or 0) & ~LOADING
-            edited = self._store(
-                original.channel_id,
-                {**original.raw, **body, "flags": flags},
-                files,
-                interaction_id=record.id,
-                message_id=original.id,
-            )
-            if edited.id not in record.message_ids:
-                record.message_ids.append(edited.id)
-            return _json(edited.raw)
-        return _json(original.raw)
+            edited = self._edit(record, original, {**original.raw, **body}, files)
+            return json_response(edited.raw)
+        return json_response(original.raw)
+
+    def _edit(
+        self,
+        record: InteractionRecord,
+        original: Message,
+        body: dict[str, Any],
+        files: dict[str, bytes],
+    ) -> Message:
+        """Replace `original` with `body` under the same id, done loading, and show it to
+        the user as part of the interaction's answer (once)."""
+        flags = int(original.raw.get("flags") or 0) & ~LOADING
+        edited = self._store(
+            original.channel_id,
+            {**body, "flags": flags},
+            files,
+            interaction_id=record.id,
+            message_id=original.id,
+        )
+        if edited.id not in record.message_ids:
+            record.message_ids.append(edited.id)
+        return edited
 
     def _store(
         self,
@@ -593,35 +419,15 @@ class FakeDiscord:
         message_id: int | None = None,
     ) -> Message:
         message_id = message_id or self.snowflake()
-        attachments = [
-            {
-                "id": str(self.snowflake()),
-                "filename": name,
-                "size": len(data),
-                "url": f"https://cdn.invalid/{name}",
-                "proxy_url": f"https://cdn.invalid/{name}",
-            }
-            for name, data in files.items()
-        ]
-        raw = {
-            "id": str(message_id),
-            "channel_id": str(channel_id),
-            "type": 0,
-            "content": body.get("content") or "",
-            "author": {**self.bot.payload(), "bot": True},
-            "attachments": attachments,
-            "embeds": [],
-            "mentions": [],
-            "mention_roles": [],
-            "mention_everyone": False,
-            "pinned": False,
-            "tts": False,
-            "timestamp": _now_iso(),
-            "edited_timestamp": None,
-            "flags": int(body.get("flags") or 0),
-            "components": body.get("components") or [],
-            "application_id": str(self.app_id),
-        }
+        raw = message_payload(
+            message_id,
+            channel_id,
+            body,
+            files,
+            author=self.bot,
+            app_id=self.app_id,
+            new_id=self.snowflake,
+        )
         if channel_id == self.channel_id:
             raw["guild_id"] = str(self.guild_id)
         message = Message(raw, dict(files), interaction_id)
@@ -631,63 +437,3 @@ class FakeDiscord:
     async def _notify(self) -> None:
         async with self._changed:
             self._changed.notify_all()
-
-
-# -- helpers --------------------------------------------------------------------------
-
-
-async def _read_body(request: web.Request) -> tuple[Any, dict[str, bytes]]:
-    """JSON, or multipart with `payload_json` and `files[n]` parts (as discord.py sends
-    attachments). Returns the payload and {filename: bytes}."""
-    if request.content_type == "multipart/form-data":
-        payload: Any = {}
-        files: dict[str, bytes] = {}
-        reader = await request.multipart()
-        async for part in reader:
-            if not isinstance(part, BodyPartReader):
-                continue
-            data = await part.read()
-            if part.name == "payload_json":
-                payload = json.loads(data)
-            elif part.filename:
-                files[part.filename] = bytes(data)
-        return payload, files
-    if request.can_read_body:
-        text = await request.text()
-        return (json.loads(text) if text else {}), {}
-    return {}, {}
-
-
-def _json(data: Any, status: int = 200) -> web.Response:
-    # discord.py parses JSON only when Content-Type is exactly application/json.
-    return web.Response(
-        status=status,
-        body=json.dumps(data).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-
-
-def _error(status: int, code: int, message: str) -> web.Response:
-    return _json({"code": code, "message": message}, status)
-
-
-def _rate_limited(retry_after: float, is_global: bool) -> web.Response:
-    response = _json(
-        {"message": "You are being rate limited.", "retry_after": retry_after, "global": is_global},
-        429,
-    )
-    # discord.py treats a 429 without `Via` as a Cloudflare ban.
-    response.headers["Via"] = "1.1 google"
-    response.headers["X-RateLimit-Limit"] = "5"
-    response.headers["X-RateLimit-Remaining"] = "0"
-    response.headers["X-RateLimit-Reset-After"] = str(retry_after)
-    response.headers["X-RateLimit-Bucket"] = "fake-bucket"
-    if is_global:
-        response.headers["X-RateLimit-Global"] = "true"
-    else:
-        response.headers["X-RateLimit-Scope"] = "user"
-    return response
-
-
-def _now_iso() -> str:
-    return datetime.now(UTC).isoformat()
