@@ -250,8 +250,9 @@ CUES: tuple[Cue, ...] = (
         r"(?:weeks|months|years)\b(?! ago)"
         r"|\b(?:weeks|months|years) now\b|\bfor (?:weeks|months|years)\b"
         r"|\b(?:a|one|1|whole|over a|for a) (?:month|year)\b(?! ago)"
-        r"|\b(?:sit|sitting|sat|seated|desk|office|posture|pelvic tilt|anterior tilt|apt|"
-        r"hip flexors?|standing all day)\b",
+        # "on sat", "since sat", "last sat": Saturday, not sitting.
+        r"|\b(?:sit|sitting|(?<!on )(?<!since )(?<!last )sat|seated|desk|office|posture|"
+        r"pelvic tilt|anterior tilt|apt|hip flexors?|standing all day)\b",
     ),
     # ----- pump / burn
     _cue(

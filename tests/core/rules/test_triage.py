@@ -73,7 +73,9 @@ CASES: list[tuple[str, PainKind]] = [
     ("lower back feels tired after rows but no pain down my leg", LB_LIFT),
     ("my lower back feels weird after deadlifts, no shooting pain", LB_LIFT),
     ("back pumps during rows feel insane", LB_LIFT),
+    ("back sore from deadlifts on sat", LB_LIFT),  # Saturday, not sitting
     # --- lower back, chronic or postural
+    ("lower back aches since i sat all day at my desk", LB_CHRONIC),
     ("lower back always sore, i sit at a desk all day", LB_CHRONIC),
     ("my lowback has hurt for months", LB_CHRONIC),
     ("lower back sore from sitting all day at work", LB_CHRONIC),
