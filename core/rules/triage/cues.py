@@ -159,6 +159,8 @@ CUES: tuple[Cue, ...] = (
         r"(?: of| over)?(?: my)? (?:bladder|bowels?|urine|poop)\b"
         r"|\b(?:lost|lose|losing|loss of|no)(?: my)? (?:bladder|bowels?) control\b"
         r"|\b(?:bladder|bowels?)(?: \w+){0,3} (?:control|accident)\b"
+        r"|\b(?:trouble|problems?|difficulty|struggl\w*|a hard time|cant|couldnt|unable to) "
+        r"(?:\w+ )?controll?ing(?: my| the)? (?:bladder|bowels?|pee|urine)\b"
         r"|\bincontinen\w*\b|\b(?:wet|peed|pissed|pooped|shat|soiled) (?:myself|my pants)\b",
         RedFlag.BLADDER_BOWEL,
         check_end=False,

@@ -21,6 +21,7 @@ ALIASES: dict[str, str] = {
     "num": "numb",
     "numm": "numb",
     "nunb": "numb",
+    "numbish": "numb",
     "tingly": "tingly",
     "tinglin": "tingling",
     "tingleing": "tingling",

@@ -41,6 +41,8 @@ CASES: list[tuple[str, PainKind]] = [
     ("pain shoots down the back of my leg when I bend over", RED),
     ("my pee is like cola after that crossfit workout", RED),
     ("arms won't straighten after the 300 curl challenge and they're super swollen", RED),
+    ("lower back sore from deads but now my right foot feels kinda numbish", RED),
+    ("lower back pain after deadlifts and i had trouble controling my bladder", RED),
     ("chest pain during my last set of bench", RED),
     ("cant breathe properly and my chest feels tight after squats", RED),
     ("lost control of my bladder after heavy squats, lower back killing me", RED),
@@ -111,6 +113,7 @@ CASES: list[tuple[str, PainKind]] = [
     # --- not enough to go on
     ("it hurts", UNCLEAR),
     ("my back hurts", UNCLEAR),
+    ("i had no trouble controlling my bladder, legs just sore", DOMS),
     ("feels kinda off idk", UNCLEAR),
     ("", UNCLEAR),
     ("🤕🤕", UNCLEAR),
