@@ -161,6 +161,8 @@ CUES: tuple[Cue, ...] = (
         r"|\b(?:bladder|bowels?)(?: \w+){0,3} (?:control|accident)\b"
         r"|\b(?:trouble|problems?|difficulty|struggl\w*|a hard time|cant|couldnt|unable to) "
         r"(?:\w+ )?controll?ing(?: my| the)? (?:bladder|bowels?|pee|urine)\b"
+        r"|\b(?:cant|couldnt|unable to|trouble|struggl\w*) control\w* (?:when|how|if) i "
+        r"(?:need to |have to )?(?:pee|poo|wee|urine)\b"
         r"|\bincontinen\w*\b|\b(?:wet|peed|pissed|pooped|shat|soiled) (?:myself|my pants)\b",
         RedFlag.BLADDER_BOWEL,
         check_end=False,

@@ -43,6 +43,7 @@ CASES: list[tuple[str, PainKind]] = [
     ("arms won't straighten after the 300 curl challenge and they're super swollen", RED),
     ("lower back sore from deads but now my right foot feels kinda numbish", RED),
     ("lower back pain after deadlifts and i had trouble controling my bladder", RED),
+    ("back has been bad all week and now i cant control when i need to pee", RED),
     ("chest pain during my last set of bench", RED),
     ("cant breathe properly and my chest feels tight after squats", RED),
     ("lost control of my bladder after heavy squats, lower back killing me", RED),
