@@ -49,3 +49,27 @@ def join_words(words: Sequence[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+# Emoji that stand for a word in lifters' messages ("legs 💀💀", "👋"); others are dropped.
+EMOJI_WORDS: dict[str, str] = {
+    "👋": "hi",
+    "🙏": "thanks",
+    "👍": "ok",
+    "👌": "ok",
+    "💀": "dead",
+    "☠": "dead",
+    "😵": "dead",
+    "🫠": "dead",
+    "🥵": "very sore",
+    "😫": "very sore",
+    "😩": "very sore",
+}
+
+
+def spell_emoji(text: str) -> str:
+    """`text` with the emoji of `EMOJI_WORDS` written as their words."""
+    for emoji, word in EMOJI_WORDS.items():
+        if emoji in text:
+            text = text.replace(emoji, f" {word} ")
+    return text

@@ -30,7 +30,7 @@ from rapidfuzz import fuzz, process
 from spellchecker import SpellChecker, WordFrequency
 
 from core.features.faq.knowledge import RED_FLAGS, KnowledgeBase
-from core.rules.triage import PainKind, classify_pain
+from core.rules.triage import is_red_flag
 
 STOPWORDS = frozenset(
     """a about above after again all am an and any are as at be because been before being
@@ -401,7 +401,7 @@ class Matcher:
         return dict(zip(self.keys, best.tolist(), strict=True))
 
     def match(self, text: str) -> Match:
-        if classify_pain(text).kind is PainKind.RED_FLAG:
+        if is_red_flag(text):
             return Match(RED_FLAGS, 1.0, (RED_FLAGS,))
         said = words(text)
         query, coverage = self.analyse(said)

@@ -18,13 +18,14 @@ How it reads a description:
 """
 
 from core.rules.triage.advice import FOLLOW_UPS, FollowUp, append_answer, triage_advice
-from core.rules.triage.classify import classify_pain
+from core.rules.triage.classify import classify_pain, is_red_flag
 from core.rules.triage.kinds import (
     RED_FLAG_NAMES,
     PainKind,
     RedFlag,
     Triage,
 )
+from core.rules.triage.reading import read_tokens
 
 __all__ = [
     "FOLLOW_UPS",
@@ -35,5 +36,7 @@ __all__ = [
     "Triage",
     "append_answer",
     "classify_pain",
+    "is_red_flag",
+    "read_tokens",
     "triage_advice",
 ]

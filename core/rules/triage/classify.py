@@ -67,3 +67,8 @@ def classify_pain(text: str) -> Triage:
         if found:
             return Triage(kind, (), _phrases(found))
     return Triage(PainKind.UNCLEAR, (), ())
+
+
+def is_red_flag(text: str) -> bool:
+    """Whether `text` names a medical red flag: it wins over anything else said with it."""
+    return classify_pain(text).kind is PainKind.RED_FLAG

@@ -1,0 +1,332 @@
+"""What a message typed without a command is: a greeting, today's soreness, a pain, a
+"should I train today?", or a question for the knowledge base.
+
+People write to a coach in sentences, so free text is read before the FAQ sees it:
+"my legs are wrecked" is a check-in, "sharp pain in my knee" is a pain to triage, "go or
+rest?" is what the in-gym check is for. The reading is rules over the words triage reads
+(typos and slang fixed, clauses marked), in this order:
+
+1. a medical red flag anywhere → pain, always (triage then points to a professional);
+2. another warning pain (sharp, joint or tendon, lower back, a burn during a set), said
+   about oneself or not asked as a general question → pain;
+3. nothing but greetings, thanks or asking for help → greeting;
+4. asking whether to train today, go or rest, skip or not → ready;
+5. a statement of how sore one is → check-in; when it also asks what that means ("legs
+   are sore today, is that normal?"), the two readings are close and the coach asks;
+6. anything else → question: the knowledge base answers it, or says it cannot.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from core.rules.checkin_words import read_soreness_talk
+from core.rules.soreness import MUSCLE_GROUPS
+from core.rules.text import spell_emoji
+from core.rules.triage import PainKind, classify_pain, read_tokens
+
+
+class Intent(StrEnum):
+    GREETING = "greeting"
+    CHECKIN = "checkin"
+    PAIN = "pain"
+    READY = "ready"
+    QUESTION = "question"  # the knowledge base answers it, or honestly can't
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    intent: Intent
+    # A second reading as likely as the first: the coach asks which was meant.
+    or_else: Intent | None = None
+    # The message asks something (a question mark, "should I", "is it normal"…).
+    asks: bool = False
+
+
+# Chat shorthand triage leaves as typed, read as the words it stands for.
+_SLANG = {
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "n": "and",
+    "rn": "now",
+    "tn": "tonight",
+    "tonite": "tonight",
+    "2nite": "tonight",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "thx": "thanks",
+    "thnx": "thanks",
+    "thanx": "thanks",
+    "tnx": "thanks",
+    "ty": "thanks",
+    "tysm": "thanks",
+    "tq": "thanks",
+    "pls": "please",
+    "plz": "please",
+    "wat": "what",
+    "wut": "what",
+    "wot": "what",
+    "shud": "should",
+    "shld": "should",
+    "cn": "can",
+    "todays": "today",
+    "hii": "hi",
+    "heyy": "hey",
+    "helo": "hello",
+    "hallo": "hello",
+    "hola": "hello",
+    "gm": "morning",
+    "gn": "night",
+    "cya": "bye",
+    "ttyl": "bye",
+    "cu": "bye",
+}
+
+
+def _words(text: str) -> list[str]:
+    tokens = [_SLANG.get(t, t) for t in read_tokens(spell_emoji(text))]
+    joined = " ".join(tokens).replace("2 day", "today").replace("to day", "today")
+    return joined.split()
+
+
+# -- greetings, thanks, help ------------------------------------------------------------------
+
+_HELLO = frozenset(
+    "hi hello hey heya hiya yo sup wassup whatsup wazzup howdy morning evening afternoon".split()
+)
+_THANKS = frozenset("thanks thank cheers appreciate helped helpful useful".split())
+_BYE = frozenset("bye goodbye later night tomorrow soon".split())
+_HELP = frozenset("help menu options commands command start features".split())
+_OK = frozenset("ok okay k kk alright cool nice great awesome sweet noted gotcha sure".split())
+_SOCIAL_ANCHORS = _HELLO | _THANKS | _BYE | _HELP | _OK | {"who"}
+# Talk to the coach rather than about anything: social words, and words with no subject of
+# their own. A message of nothing else is social ("you there?", "what is this", "👋").
+_SOCIAL = _SOCIAL_ANCHORS | frozenset(
+    """a about again all am an and any anyone anybody anything are as at be been bot but by
+    can coach could did do does doing dont doesnt each else ever for from get got had has
+    have he her here hey him his how i id if ill im in is isnt it its ive just know let lets
+    like lol lmao me mine more much my need new no nobody not now of off on one only or our
+    out over please really say see she should so some someone something still such than
+    that thats the their them then there theres these they thing things this those tho
+    though to too try up us very was we well were what whats when where which while who
+    whom whose why will with would yes yeah yep yup you youre your yours yall
+    awesome cool dude good great guys happy hows going kind long lot man mate name nice
+    perfect person real stuff time today use useful work works made actually able show ask
+    tell buddy bro fam day sir round robot human ai up best legend goat talk chat catch
+    legit saved week peace soon exactly again over
+    """.split()
+)
+# "What can you do?" and its like carry no anchor word of their own.
+_CAPABILITY = re.compile(
+    r"\bwhat (can|do|could) (you|this|this bot|this app) (actually |even |really )?(do|help)"
+    r"|\bhow (do|does) (you|this|it|this bot|this thing|this app) (work|help)"
+    r"|\bwhat (are|r) you\b|\bwhat (are|r) you for\b|\bwhat your for\b"
+    r"|\bwhat (kind of|sort of)? ?(stuff|things) can i ask\b|\bwhat (can|should) i (ask|say|type)\b"
+    r"|\bare you (a |an )?(real|bot|human|robot|ai|person)\b|\bshow (me )?(the |your )?options\b"
+    r"|\bwhat is this (app|bot|thing)( for)?\b|\bdo i just type\b|\blist of what\b"
+)
+
+
+def _is_social(text: str, clauses: Sequence[Sequence[str]]) -> bool:
+    """Only greetings, thanks or asking what the coach is — nothing about the body, training
+    or anything else, which a greeting in front of it ("hey coach, my chest is sore") never
+    hides. A message of emoji or punctuation alone is social too."""
+    content = [w for c in clauses for w in c]
+    if not content:
+        return bool(text.strip())
+    if _CAPABILITY.search(" ".join(content)):
+        return not read_soreness_talk(content, MUSCLE_GROUPS).about_soreness
+    return all(w in _SOCIAL for w in content)
+
+
+# -- "should I train today?" ---------------------------------------------------------------
+
+_TRAIN = (
+    r"(go|going|lift|lifting|train|training|gym|workout|work out|hit|do it|push|session"
+    r"|squat|bench|deadlift|run|sprint|sprints|cardio|class|leg day|push day|pull day)"
+)
+_SKIP = r"(rest|resting|skip|skipping|not|nah|no|stay home|take a rest day|rest day|day off)"
+_NOW = (
+    r"\b(today|tonight|now|tomorrow|this (morning|evening|afternoon)|in an hour|later|gym day"
+    r"|again)\b"
+)
+# Each pattern is a readiness question in its own right.
+_READY = re.compile(
+    "|".join(
+        (
+            rf"\b{_TRAIN}( today| tonight| now)? (or|vs) {_SKIP}\b",
+            rf"\b(rest|skip|rest day) (or|vs) {_TRAIN}\b",
+            r"\bshould i (just |still |even |actually )?"
+            r"(skip|rest|wait|take (a|the) (rest day|day off))",
+            r"\bshould i still (go|train|lift|work ?out|hit)\b",
+            r"\bskip(ping)? (the |my )?(gym|training|workout|session|today|legs|leg day|it)\b",
+            r"\bam i (ready|good|ok|okay|fit|fine|safe) (to|for)\b",
+            r"\bready (to|for) (train|lift|the gym|a session|leg day|it)\b",
+            r"\bworth (going|training|lifting|it)\b",
+            r"\b(push|pushing) (through|thru)\b",
+            r"\bis (today|it) a rest day\b",
+            r"\b(too soon|too early) to (go|train|lift|work ?out|hit)\b",
+            r"\bdo i (go|train|lift) (again|anyway|today)\b",
+            r"\b(go|train|lift|do it|going) anyway\b",
+            r"\bas (planned|written|scheduled|programmed|usual)\b",
+            r"\b(switch it up|go lighter|sit (this|it) (one )?out)\b",
+            r"\b(light|easy|deload) (day|session|workout) or\b|\bor (a )?(light|easy|rest) day\b",
+            r"^(should|can|do) i (still )?(go|train|lift|work out|workout|hit the gym)$",
+        )
+    )
+)
+# These ask about training today only together with a word for today ("can I train legs today").
+_READY_TODAY = re.compile(
+    "|".join(
+        (
+            r"\b(should|can|could|may|do|shall) i (still |even |just |actually |really )?"
+            r"(go|lift|train|work ?out|hit|do|gym|squat|bench|deadlift|run)\b",
+            r"\b(ok|okay|fine|safe|good|alright|smart|wise|bad|dumb|stupid|a good idea) (to )?"
+            r"(go|lift|train|work ?out|hit|do|training|lifting|going|squat|bench|run|sprint)\b",
+            r"\b(bad|good|smart|dumb|stupid) idea\b|\bplanning to (squat|train|lift|run|go|hit)",
+            rf"\b{_TRAIN}( back| again)? (today|tonight|now)\b",
+            r"\b(go|going) (heavy|lighter|light|easy|easier)\b",
+        )
+    )
+)
+
+
+def _asks_to_train_today(clauses: Sequence[Sequence[str]], asks: bool) -> bool:
+    joined = " ".join(w for c in clauses for w in c)
+    if _READY.search(joined):
+        return True
+    if asks and clauses and list(clauses[-1]) in (["go"], ["lift"], ["train"]):  # "gym day. go?"
+        return True
+    return asks and bool(_READY_TODAY.search(joined)) and bool(re.search(_NOW, joined))
+
+
+# -- statements and questions ----------------------------------------------------------------
+
+# A clause starting with one of these asks something.
+_WH = frozenset("what whats why how hows where which who whos".split())
+# These always start a question; a clause starting with did, was, were or am ("did a long
+# run saturday", "was wrecked yesterday") asks only when short or with a question mark.
+_AUX = frozenset(
+    """is isnt are arent does doesnt do dont can could should shall would will any anyone""".split()
+)
+_PAST_AUX = frozenset("did didnt was were am".split())
+# Questions asked inside a sentence, and tacked onto a statement ("…, is that normal?").
+_ASKING = re.compile(
+    r"\b(should|can|could|do|shall|may|would) (i|you|we)\b"
+    r"|\bhow (do|does|can|to|come|long|much|many|often|should)\b"
+    r"|\bwhat (is|are|does|do|should|can|happens|about)\b|\bwhich\b|\bwhy\b"
+    r"|\bis (it|that|this|there) (ok|okay|fine|safe|bad|normal|dumb|smart|true|good|wise)\b"
+    r"|\bis (that|this|it) a problem\b|\b(right|or what|or nah|or not)$"
+)
+# A clause opening a condition or a general case is no statement of today's soreness.
+_CONDITIONAL = frozenset({"if", "whenever", "unless", "for"})
+# Soreness that is habitual ("I never get sore anymore") is not today's check-in.
+_HABITUAL = frozenset({"never", "anymore", "usually", "always", "normally", "often"})
+# Saying a pain is one's own ("my knee", "I've got", "I feel"), not asking about pain in general.
+_OWN = re.compile(r"\b(my|me|im|ive|mine|myself)\b|\bi (have|got|get|feel|felt|keep|had|am)\b")
+# Words of injury rather than soreness: said of oneself, a pain to look at.
+_HURT = frozenset(
+    """pain painful pops popping popped clicks clicking pinch pinching pinchy twinge tweaked
+    tweak injured injury strain strained grinding pulled tore torn sprained rolled""".split()
+)
+_NO_HURT = re.compile(r"\b(no|nothing|not|dont|doesnt|without) (pain|hurts?)\b")
+_TODAY = frozenset({"today", "now", "tonight", "still", "yesterday"})
+_LOWER_BACK = re.compile(r"\b(lower|low|lumbar|spine|spinal|tailbone)\b")
+
+
+def _clauses(words: Sequence[str]) -> list[list[str]]:
+    out: list[list[str]] = [[]]
+    for w in words:
+        if w == ",":
+            out.append([])
+        else:
+            out[-1].append(w)
+    return [c for c in out if c]
+
+
+def _is_question(clause: Sequence[str], question_mark: bool) -> bool:
+    first = clause[0]
+    if first in _WH:
+        return True
+    if clause[1:2] in (["barely"], ["hardly"]):  # "can barely lift my arms": a statement
+        return False
+    if first in _AUX or (first in _PAST_AUX and (question_mark or len(clause) <= 8)):
+        return True
+    return bool(_ASKING.search(" ".join(clause)))
+
+
+def _sore_statement(clause: Sequence[str], question_mark: bool) -> bool:
+    """A clause that says how sore one is today, rather than asking or generalising: it
+    names an area, or speaks of oneself or of today."""
+    if _is_question(clause, question_mark) or clause[0] in _CONDITIONAL:
+        return False
+    if _HABITUAL.intersection(clause):
+        return False
+    talk = read_soreness_talk(clause, MUSCLE_GROUPS)
+    personal = bool(talk.named) or talk.rest is not None or bool(_OWN.search(" ".join(clause)))
+    return talk.about_soreness and (personal or bool(_TODAY.intersection(clause)))
+
+
+def read_intent(text: str) -> Reading:
+    """What the coach should do with `text`, typed in a private chat outside any question."""
+    triage = classify_pain(text)
+    if triage.kind is PainKind.RED_FLAG:
+        return Reading(Intent.PAIN, asks="?" in text)
+    words = _words(text)
+    clauses = _clauses(words)
+    joined = " ".join(w for c in clauses for w in c)
+    question_mark = "?" in text
+    asks = question_mark or any(_is_question(c, question_mark) for c in clauses)
+    own = bool(_OWN.search(joined)) or not asks
+    if triage.kind is PainKind.SHARP and own:
+        return Reading(Intent.PAIN, asks=asks)
+    if _is_social(text, clauses):
+        return Reading(Intent.GREETING, asks=asks)
+    ready = _asks_to_train_today(clauses, asks)
+    warning = own and triage.kind in (PainKind.JOINT_TENDON, PainKind.LOWER_BACK_CHRONIC)
+    if ready:
+        # A joint or a back that never recovers, and "should I train today?": both fit.
+        return (
+            Reading(Intent.PAIN, Intent.READY, asks)
+            if warning
+            else Reading(Intent.READY, asks=asks)
+        )
+    lower_back = triage.kind is PainKind.LOWER_BACK_AFTER_LIFT and _LOWER_BACK.search(joined)
+    if warning or (own and (lower_back or triage.kind is PainKind.PUMP_BURN)):
+        return Reading(Intent.PAIN, asks=asks)
+    hurt = _HURT.intersection(words) and not _NO_HURT.search(joined)
+    if own and hurt and triage.kind is not PainKind.DOMS:
+        return Reading(Intent.PAIN, asks=asks)
+    if any(_sore_statement(c, question_mark) for c in clauses):
+        if not asks:
+            return Reading(Intent.CHECKIN, asks=asks)
+        return Reading(Intent.CHECKIN, Intent.QUESTION, asks)
+    return Reading(Intent.QUESTION, asks=asks)
+
+
+class Greeting(StrEnum):
+    HELLO = "hello"
+    THANKS = "thanks"
+    BYE = "bye"
+    HELP = "help"
+    OK = "ok"
+
+
+def read_greeting(text: str) -> Greeting:
+    """Which kind of social message `text` is, so the reply fits it ("thanks!" is not
+    answered with "hi!")."""
+    words = _words(text)
+    said = set(words)
+    if said & _THANKS:
+        return Greeting.THANKS
+    if said & _BYE:
+        return Greeting.BYE
+    if said & _HELP or said == {"who"} or _CAPABILITY.search(" ".join(words)):
+        return Greeting.HELP
+    if said & _OK and not said & _HELLO:
+        return Greeting.OK
+    return Greeting.HELLO

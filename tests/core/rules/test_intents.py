@@ -1,0 +1,122 @@
+"""Free text read as what the user means: a greeting, today's soreness, a pain, a "should I
+train today?", or a question — in lifters' own words, typos and slang included."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.rules.checkin_words import read_soreness
+from core.rules.intents import Greeting, Intent, read_greeting, read_intent
+from core.rules.soreness import MUSCLE_GROUPS
+
+GREETING, CHECKIN, PAIN, READY, QUESTION = (
+    Intent.GREETING,
+    Intent.CHECKIN,
+    Intent.PAIN,
+    Intent.READY,
+    Intent.QUESTION,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # The issue's own examples.
+        ("what can you do?", GREETING),
+        ("help", GREETING),
+        ("hi", GREETING),
+        ("thanks!", GREETING),
+        ("menu", GREETING),
+        ("my legs are really sore today", CHECKIN),
+        ("legs are wrecked", CHECKIN),
+        ("chest a bit sore, rest fine", CHECKIN),
+        ("nothing sore today", CHECKIN),
+        ("I have a sharp pain in my knee", PAIN),
+        ("gym day but my quads are killing me, go or rest?", READY),
+        ("should I skip today?", READY),
+        ("can I train legs today?", READY),
+        # Greetings with real content are read by the content.
+        ("hey coach, my chest is sore today", CHECKIN),
+        ("yo coach wassup", GREETING),
+        ("ok cool thx", GREETING),
+        # Soreness said, asked about in general, or asked about for today.
+        ("my hammies r soar af", CHECKIN),
+        ("quads 3 hams 2", CHECKIN),
+        ("why are my legs so sore two days after squats", QUESTION),
+        ("i never get sore anymore, am i still growing?", QUESTION),
+        ("is it bad to lift while sore", QUESTION),
+        ("still sore from monday, lift tonight or nah", READY),
+        ("todays session: bench. chest 6/10 sore. go or no?", READY),
+        # A pain of one's own, or pain asked about in general.
+        ("elbow hurts on the inside every time i curl", PAIN),
+        ("lower back sore after deadlifts, deep ache by the spine", PAIN),
+        ("is sharp pain while lifting normal or should i stop the set", QUESTION),
+        ("back sore from rows, lats mostly", CHECKIN),  # back muscles, not the lower back
+        # Off topic is a question the knowledge base refuses.
+        ("whats the capital of australia", QUESTION),
+    ],
+)
+def test_free_text_is_read_as_what_the_user_means(text: str, intent: Intent) -> None:
+    assert read_intent(text).intent is intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi coach, my foot went numb during deadlifts",
+        "legs sore from leg day which is normal, but my knee gave way on the stairs",
+        "gym today or rest? also my pee is dark like coke and my legs are swollen",
+        "thanks! btw chest pain and short of breath on the last set",
+    ],
+)
+def test_a_red_flag_wins_over_anything_said_with_it(text: str) -> None:
+    assert read_intent(text).intent is PAIN
+
+
+def test_soreness_said_with_a_question_is_asked_about_not_guessed() -> None:
+    reading = read_intent("my legs are sore today, is that normal?")
+    assert (reading.intent, reading.or_else) == (CHECKIN, QUESTION)
+
+
+def test_a_sore_joint_and_should_i_train_today_offers_both() -> None:
+    reading = read_intent("my knee aches, should i train legs today?")
+    assert (reading.intent, reading.or_else) == (PAIN, READY)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("hi", Greeting.HELLO),
+        ("thanks man that helped", Greeting.THANKS),
+        ("cya tomorrow", Greeting.BYE),
+        ("what can u do", Greeting.HELP),
+        ("ok", Greeting.OK),
+    ],
+)
+def test_a_greeting_is_answered_in_kind(text: str, kind: Greeting) -> None:
+    assert read_greeting(text) is kind
+
+
+@pytest.mark.parametrize(
+    ("text", "levels", "rest"),
+    [
+        ("legs are wrecked", {"quads": 3, "hamstrings": 3, "glutes": 3, "calves": 3}, None),
+        ("chest a bit sore, rest fine", {"chest": 1}, 0),
+        ("nothing sore today", {}, 0),
+        ("quads killing me, hammies kinda sore", {"quads": 4, "hamstrings": 1}, None),
+        ("doms update: quads 7, hams 4, rest is fine", {"quads": 3, "hamstrings": 2}, 0),
+        ("glutes 8/10 sore", {"glutes": 3}, None),
+        ("really sore chest and back", {"chest": 3, "back": 3}, None),
+        ("sholders a little sore, nothing crazy", {"shoulders": 1}, None),
+    ],
+)
+def test_soreness_in_a_sentence_is_read_area_by_area(
+    text: str, levels: dict[str, int], rest: int | None
+) -> None:
+    talk = read_soreness(text, MUSCLE_GROUPS)
+    assert (talk.levels, talk.rest) == (levels, rest)
+
+
+def test_only_the_groups_a_user_trains_are_read() -> None:
+    talk = read_soreness("legs wrecked, chest sore", ["chest", "back"])
+    assert talk.levels == {"chest": 2}
