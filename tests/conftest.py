@@ -17,8 +17,9 @@ import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import insert, select
@@ -28,7 +29,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from core.engine.coach import Coach
 from core.events import ChatRef, Event, Reply, Sender
 from core.storage.db import Database
-from core.storage.schema import checkins, users, utcnow
+from core.storage.schema import checkins, pain_reports, users, utcnow
 
 PG_SERVER = os.environ.get("COACH_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 # Each pytest session works in a database of its own on that server, so two runs at
@@ -279,3 +280,21 @@ async def add_past(coach: Coach, name: str, days_ago: int, levels: dict[str, int
                 updated_at=now,
             )
         )
+
+
+async def stored_checkins(coach: Coach, name: str = "u1") -> dict[date, dict[str, int]]:
+    """The check-ins stored for user `name`, by day."""
+    uid = await user_id(coach, name)
+    async with coach.db.transaction() as conn:
+        rows = await conn.execute(select(checkins).where(checkins.c.user_id == uid))
+        return {row.day: dict(row.levels) for row in rows}
+
+
+async def stored_pain_reports(coach: Coach, name: str = "u1") -> list[Any]:
+    """The pain reports stored for user `name`, oldest first."""
+    async with coach.db.transaction() as conn:
+        uid = await conn.scalar(select(users.c.id).where(users.c.platform_user_id == name))
+        rows = await conn.execute(
+            select(pain_reports).where(pain_reports.c.user_id == uid).order_by(pain_reports.c.id)
+        )
+        return list(rows)

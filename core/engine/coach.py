@@ -1,10 +1,11 @@
 """The coach: one event in, the replies out, state stored in the same transaction.
 
-Features (check-in, readiness, FAQ, …) register commands, flows and button handlers
-on the coach; `handle` routes an event to them. Routing order matters for users:
-a command always works, even mid-conversation; a button press goes to the question
-it belongs to (or is explained if stale or forged); plain text answers the question
-the user is on, else — in a private chat — is treated as a question for the FAQ.
+Features (check-in, readiness, FAQ, …) register commands, flows, button handlers and
+free-text handlers on the coach; `handle` routes an event to them. Routing order matters
+for users: a command always works, even mid-conversation; a button press goes to the
+question it belongs to (or is explained if stale or forged); plain text answers the
+question the user is on — unless it names a medical red flag, which is triaged first —
+else, in a private chat, goes to the feature that fits it (`core.engine.free_text`).
 
 How to write a feature (commands, flows, buttons, storage, tests): docs/ARCHITECTURE.md.
 """
@@ -23,11 +24,14 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.engine.flood import FloodControl
+from core.engine.free_text import FreeText, RouteFlow
 from core.engine.payloads import parse_question_payload
 from core.engine.ticks import DEFAULT_GRACE, DueWork, TickResult, run_tick
 from core.engine.turn import CommandHandler, Flow, Replies, Turn
 from core.events import Event, Reply
+from core.rules.intents import Intent, read_intent
 from core.rules.text import MAX_TEXT, clean_text, parse_command
+from core.rules.triage import is_red_flag
 from core.storage.conversations import open_turn, save_conversation
 from core.storage.db import Database, is_transient
 from core.storage.group_commit import GroupCommit
@@ -46,6 +50,7 @@ DB_BUSY = (
     "I couldn't save that just now — my storage is busy. Nothing was half-saved; "
     "please send it again in a moment."
 )
+NOT_AN_ANSWER = Reply("Sorry, that isn't one of the answers I can take here.")
 FOREIGN_BUTTON = "That button belongs to someone else's question — start your own with /help."
 INTERNAL = (
     "Sorry, I tripped over that one. Nothing you had recorded was lost — "
@@ -96,9 +101,11 @@ class Coach:
         self.flows: dict[str, Flow] = {}
         self.buttons: dict[str, ButtonHandler] = {}
         self.links: dict[str, ButtonHandler] = {}
-        self.ask_handler: CommandHandler | None = None
+        self.free_text = FreeText()
+        self._reads_pain: set[str] = set()
         self.due: list[DueWork] = []
         self._warm_ups: list[WarmsUp] = []
+        self.flow(RouteFlow(self.free_text))
 
     # -- registration ---------------------------------------------------------------
 
@@ -118,8 +125,17 @@ class Coach:
     def command(self, command: Command) -> None:
         self.commands[command.name] = command
 
-    def flow(self, flow: Flow) -> None:
+    def flow(self, flow: Flow, *, reads_pain: bool = False) -> None:
+        """`reads_pain`: the flow reads a pain described at any of its steps itself (and
+        decides whether to carry on); for every other flow the coach triages a red flag
+        typed mid-question, then asks the question again."""
         self.flows[flow.name] = flow
+        if reads_pain:
+            self._reads_pain.add(flow.name)
+
+    def on_free_text(self, intent: Intent, handler: CommandHandler) -> None:
+        """Handle plain text read as `intent` (`core.rules.intents`) outside any question."""
+        self.free_text.handlers[intent] = handler
 
     def button(self, prefix: str, handler: ButtonHandler) -> None:
         self.buttons[prefix] = handler
@@ -219,18 +235,30 @@ class Coach:
             return [Reply("That isn't a command I can read. Send /help to see what I can do.")]
         if turn.convo is not None and turn.convo.flow in self.flows:
             flow = self.flows[turn.convo.flow]
+            if flow.name not in self._reads_pain and is_red_flag(text):
+                # Red flags win over any question: the warning first, then the question.
+                advice = await self.free_text.send(turn, Intent.PAIN, text)
+                return [*advice, *await flow.resume(turn)]
             replies = await flow.on_text(turn, text)
             if replies is not None:
                 return replies
-            return [
-                Reply("Sorry, that isn't one of the answers I can take here."),
-                *await flow.resume(turn),
-            ]
+            return await self._aside(turn, flow, text)
         if turn.event.chat.is_group:
             return []  # adapters pass on only commands and replies to the bot in groups
-        if self.ask_handler is not None:
-            return await self.ask_handler(turn, text)
-        return [Reply("Send /help to see what I can do.")]
+        return await self.free_text.route(turn, text)
+
+    async def _aside(self, turn: Turn, flow: Flow, text: str) -> Replies:
+        """Text that does not answer the question the user is on: answered for what it
+        is (a pain, a greeting, a question…), then the question asked again — unless
+        answering it asked a question of its own."""
+        reading = read_intent(text)
+        if reading.intent is Intent.QUESTION and not reading.asks:
+            return [NOT_AN_ANSWER, *await flow.resume(turn)]
+        asked = turn.convo.seq if turn.convo is not None else None
+        replies = await self.free_text.send(turn, reading.intent, text)
+        if turn.convo is not None and turn.convo.seq == asked:
+            replies += await flow.resume(turn)
+        return replies
 
     async def _route_button(self, turn: Turn, payload: str) -> Replies:
         press = parse_question_payload(payload)

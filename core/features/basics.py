@@ -1,10 +1,12 @@
-"""The commands every user meets first: /start, /help, /timezone, /forget, /cancel."""
+"""The commands every user meets first — /start, /help, /timezone, /forget, /cancel — and
+the answer to a greeting, a thanks or "what can you do?" typed in plain words."""
 
 from __future__ import annotations
 
 from core.engine.coach import Coach, Command
 from core.engine.turn import Replies, Turn
 from core.events import Button, Reply, rows
+from core.rules.intents import Greeting, Intent, read_greeting
 from core.rules.text import NO_WORDS, YES_WORDS
 from core.rules.timezones import lookup_zone
 from core.storage.reminders import reschedule
@@ -24,6 +26,28 @@ ZONE_EXAMPLES = "Use an Area/City name such as Europe/Berlin, America/New_York o
 
 FORGOTTEN = "Done — everything I stored about you is deleted. Say hi any time to start fresh."
 
+# Answers to plain-word greetings: short, and always with the main things to do next.
+GREETINGS: dict[Greeting, str] = {
+    Greeting.HELLO: (
+        "Hi{name}! Tell me how sore you are today, describe a pain, or ask me anything "
+        "about soreness and training — in your own words. Or pick one:"
+    ),
+    Greeting.THANKS: "You're welcome! Anything else? Just say it, or pick one:",
+    Greeting.OK: "Okay! Anything else? Just say it, or pick one:",
+    Greeting.BYE: "See you{name}! Check in tomorrow — it takes ten seconds.",
+    Greeting.HELP: (
+        "I can log how sore you are (just tell me, e.g. “legs a bit sore, rest fine”), tell "
+        "you whether to train today after one working set, look at a pain, and answer "
+        "questions about soreness, recovery and programs. /help lists every command."
+    ),
+}
+MAIN_ACTIONS = (
+    ("Check in", "checkin"),
+    ("Am I ready?", "ready"),
+    ("Describe a pain", "pain"),
+    ("Ask a question", "ask"),
+)
+
 
 class Basics:
     def install(self, coach: Coach) -> None:
@@ -40,6 +64,7 @@ class Basics:
         coach.flow(ForgetFlow())
         coach.button("cmd", self.press_command)
         coach.button("tz", self.press_zone)
+        coach.on_free_text(Intent.GREETING, self.greet)
 
     async def start(self, turn: Turn, args: str) -> Replies:
         prefix, _, arg = args.strip().partition("-")
@@ -62,6 +87,15 @@ class Basics:
         )
         return [Reply(text, quick)]
 
+    async def greet(self, turn: Turn, text: str) -> Replies:
+        """A greeting, a thanks or "what can you do?" in plain words: a short answer and
+        the main things to do, as buttons — never "I'm not sure"."""
+        name = f", {turn.user.display_name}" if turn.user.display_name else ""
+        actions = (
+            Button(label, f"cmd:{c}") for label, c in MAIN_ACTIONS if c in self.coach.commands
+        )
+        return [Reply(GREETINGS[read_greeting(text)].format(name=name), rows(*actions))]
+
     async def help(self, turn: Turn, args: str) -> Replies:
         group = turn.event.chat.is_group
         lines = ["Here's what I can do:"]
@@ -69,7 +103,10 @@ class Basics:
             if (command.in_groups if group else command.in_private) and command.name != "cancel":
                 lines.append(f"/{command.name} — {command.summary}")
         if not group:
-            lines.append("Or just type a question about soreness, recovery or training.")
+            lines.append(
+                "Or just write to me: how sore you are, a pain, or a question about "
+                "soreness, recovery or training."
+            )
         return [Reply("\n".join(lines))]
 
     async def timezone(self, turn: Turn, args: str) -> Replies:

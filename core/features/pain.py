@@ -19,6 +19,7 @@ from typing import Any
 from core.engine.coach import Coach, Command
 from core.engine.turn import Replies, Turn
 from core.events import Button, Reply, rows
+from core.rules.intents import Intent
 from core.rules.triage import (
     FOLLOW_UPS,
     PainKind,
@@ -102,7 +103,9 @@ class Pain:
         coach.command(
             Command("pain", "Describe a pain and I'll say what it likely is", self.command)
         )
-        coach.flow(PainFlow())
+        coach.flow(PainFlow(), reads_pain=True)
+        # A pain described in plain words gets exactly what /pain <description> gives.
+        coach.on_free_text(Intent.PAIN, self.command)
 
     async def command(self, turn: Turn, args: str) -> Replies:
         description = cap_description(args)

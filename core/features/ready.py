@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.engine.coach import Coach, Command
 from core.engine.turn import Replies, Turn
 from core.events import Button, Reply, rows
+from core.rules.intents import Intent
 from core.rules.readiness import (
     LastSoreness,
     SetResult,
@@ -51,6 +52,14 @@ LAST_QUESTION = (
     "For the muscles you're training today: how did the soreness from their last session go?"
 )
 WARMUP_QUESTION = "Warmed up — any sharp pain?"
+# "Should I train today?" asked in plain words: soreness alone doesn't settle it, one
+# working set after a warm-up does.
+SHORT_ANSWER = (
+    "Soreness alone doesn't decide it. Warm up with dynamic moves and a few light sets, "
+    "then do one working set with last session's weight: about as strong or stronger, "
+    "train as planned; clearly weaker, make it a light active-recovery day. Any sharp "
+    "pain, stop. I can walk you through it now:"
+)
 SET_QUESTION = (
     "Now do one working set of your first lift, with the weight you used last time. "
     "Compared with last time, it was…\n(Felt a sharp pain instead? Stop and just tell me.)"
@@ -230,11 +239,16 @@ def set_question(turn: Turn, last: LastSoreness) -> Reply:
 class Ready:
     def install(self, coach: Coach) -> None:
         coach.command(Command("ready", "Am I ready to train? Check in the gym", self.command))
-        coach.flow(ReadyFlow(coach))
+        coach.flow(ReadyFlow(coach), reads_pain=True)
+        coach.on_free_text(Intent.READY, self.suggest)
 
     async def command(self, turn: Turn, args: str) -> Replies:
         previous = await previous_results(turn.conn, turn.user.id)
         return [last_question(turn, last_time_note(previous))]
+
+    async def suggest(self, turn: Turn, text: str) -> Replies:
+        """ "Go or rest?" in plain words: the short answer, and the check that settles it."""
+        return [Reply(SHORT_ANSWER, rows(Button("Am I ready? Check now", "cmd:ready")))]
 
 
 async def after_last(turn: Turn, last: LastSoreness) -> Replies:

@@ -1,5 +1,5 @@
-"""/ask, /faq and plain-text questions: answer from the knowledge base, or say honestly
-that the coach is not sure and offer the closest topics."""
+"""/ask, /faq and questions typed in plain words: answer from the knowledge base, or say
+honestly that the coach is not sure and offer the closest topics."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from core.engine.coach import Coach, Command
 from core.engine.turn import Replies, Turn
 from core.events import Button, Reply, rows
 from core.features.faq.knowledge import RED_FLAGS, Entry, knowledge
+from core.rules.intents import Intent
 
 if TYPE_CHECKING:
     from core.features.faq.matcher import Matcher
@@ -42,7 +43,7 @@ class Faq:
         coach.flow(AskFlow(self))
         coach.button("faq", self.press_topic)
         coach.button("more", self.press_more)
-        coach.ask_handler = self.answer_text
+        coach.on_free_text(Intent.QUESTION, self.answer_text)
 
     async def ask(self, turn: Turn, args: str) -> Replies:
         if args:

@@ -4,22 +4,15 @@ a day, restarts mid-check-in, trained groups, and the trends shown after a check
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from core.engine.coach import Coach
 from core.storage.schema import checkins, users
-from tests.conftest import NOON, Chat, add_past, coach_process, user_id
+from tests.conftest import NOON, Chat, add_past, coach_process, stored_checkins
 
 TODAY = NOON.date()  # the test chat's local day (UTC)
-
-
-async def stored(coach: Coach, name: str = "u1") -> dict[date, dict[str, int]]:
-    uid = await user_id(coach, name)
-    async with coach.db.transaction() as conn:
-        rows = await conn.execute(select(checkins).where(checkins.c.user_id == uid))
-        return {row.day: dict(row.levels) for row in rows}
 
 
 async def test_guided_checkin_by_buttons_to_the_end(
@@ -47,7 +40,7 @@ async def test_guided_checkin_by_buttons_to_the_end(
         chat.text
     )
     assert "Very sore quads" in chat.text  # one line of advice from the answers
-    levels = (await stored(coach))[TODAY]
+    levels = (await stored_checkins(coach))[TODAY]
     assert levels["quads"] == 3 and levels["chest"] == 1 and levels["lower_back"] == 0
     assert len(levels) == 12
     await chat.say("2")  # the check-in is over: a digit is no longer an answer
@@ -69,7 +62,7 @@ async def test_typed_answers_and_the_rest_none(coach: Coach, chat_as: Callable[.
     await chat.press("The rest: none")
     assert "Crippling soreness (biceps)" in chat.text
     assert "ease off" in chat.text
-    levels = (await stored(coach))[TODAY]
+    levels = (await stored_checkins(coach))[TODAY]
     assert (levels["chest"], levels["back"], levels["shoulders"], levels["biceps"]) == (2, 3, 1, 4)
     assert levels["calves"] == 0 and levels["joints"] == 0
 
@@ -80,7 +73,7 @@ async def test_nothing_is_sore_in_one_tap(coach: Coach, chat_as: Callable[..., C
     await chat.press("Nothing is sore")
     assert "Saved today's check-in: nothing sore." in chat.text
     assert "you're recovered" in chat.text
-    levels = (await stored(coach))[TODAY]
+    levels = (await stored_checkins(coach))[TODAY]
     assert set(levels.values()) == {0} and len(levels) == 12
 
 
@@ -93,7 +86,7 @@ async def test_reminder_buttons_start_the_checkin_or_record_nothing_sore(
     other = chat_as("u2")
     await other.send_payload("checkin:none")
     assert "nothing sore" in other.text
-    assert set((await stored(coach, "u2"))[TODAY].values()) == {0}
+    assert set((await stored_checkins(coach, "u2"))[TODAY].values()) == {0}
     await other.send_payload("checkin:whatever")
     assert "out of date" in other.text
 
@@ -107,7 +100,7 @@ async def test_shorthand_stores_at_once_and_says_what_counted_as_none(
         chat.text
     )
     assert "Not mentioned, so counted as none: back, shoulders" in chat.text
-    levels = (await stored(coach))[TODAY]
+    levels = (await stored_checkins(coach))[TODAY]
     assert levels["glutes"] == 3 and levels["back"] == 0 and levels["joints"] == 0
 
 
@@ -120,7 +113,7 @@ async def test_shorthand_with_errors_stores_nothing_and_shows_an_example(
     assert "off the scale" in chat.text
     assert "“wings” isn't a muscle group" in chat.text
     assert "/checkin legs 3 chest 1" in chat.text
-    assert await stored(coach) == {}
+    assert await stored_checkins(coach) == {}
 
 
 async def test_second_checkin_the_same_day_asks_before_updating(
@@ -132,7 +125,7 @@ async def test_second_checkin_the_same_day_asks_before_updating(
     assert "already checked in today (chest 2; nothing else sore). Update" in chat.text
     await chat.press("No")
     assert "Kept today's check-in" in chat.text
-    assert (await stored(coach))[TODAY]["chest"] == 2
+    assert (await stored_checkins(coach))[TODAY]["chest"] == 2
 
     await chat.say("/checkin")
     await chat.press("Start check-in")
@@ -142,13 +135,13 @@ async def test_second_checkin_the_same_day_asks_before_updating(
     await chat.press("4 Crippling")
     await chat.press("The rest: none")
     assert "Updated today's check-in: chest 4" in chat.text
-    assert (await stored(coach))[TODAY]["chest"] == 4
-    assert len(await stored(coach)) == 1
+    assert (await stored_checkins(coach))[TODAY]["chest"] == 4
+    assert len(await stored_checkins(coach)) == 1
 
     chat.when = NOON + timedelta(days=1)  # a new local day: no question asked
     await chat.say("/checkin chest 1")
     assert "Saved today's check-in" in chat.text
-    assert len(await stored(coach)) == 2
+    assert len(await stored_checkins(coach)) == 2
 
 
 async def test_restart_mid_checkin_continues_at_the_same_area(database_url: str) -> None:
@@ -164,7 +157,7 @@ async def test_restart_mid_checkin_continues_at_the_same_area(database_url: str)
         await chat.say("very sore")
         assert "Biceps (4 of 12)" in chat.text
         await chat.press("The rest: none")
-        levels = (await stored(coach))[TODAY]
+        levels = (await stored_checkins(coach))[TODAY]
         assert [levels[a] for a in ("chest", "back", "shoulders", "biceps")] == [2, 1, 3, 0]
 
 

@@ -4,22 +4,9 @@ win at every step, and every verdict is stored."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-
-from sqlalchemy import select
 
 from core.engine.coach import Coach
-from core.storage.schema import pain_reports, users
-from tests.conftest import Chat, coach_process
-
-
-async def reports(coach: Coach, name: str = "u1") -> list[Any]:
-    async with coach.db.transaction() as conn:
-        uid = await conn.scalar(select(users.c.id).where(users.c.platform_user_id == name))
-        rows = await conn.execute(
-            select(pain_reports).where(pain_reports.c.user_id == uid).order_by(pain_reports.c.id)
-        )
-        return list(rows)
+from tests.conftest import Chat, coach_process, stored_pain_reports
 
 
 def labels(chat: Chat) -> list[str]:
@@ -33,7 +20,7 @@ async def test_sharp_knee_pain_says_stop_and_get_it_checked(
     await chat.say("/pain sharp stabbing pain in my knee when squatting")
     assert "Stop that lift" in chat.text
     assert "get it checked by a doctor or physiotherapist" in chat.text
-    [row] = await reports(coach)
+    [row] = await stored_pain_reports(coach)
     assert (row.kind, row.description) == (
         "sharp",
         "sharp stabbing pain in my knee when squatting",
@@ -47,7 +34,7 @@ async def test_ordinary_soreness_is_doms_and_offers_the_ready_check(
     await chat.say("/pain my quads are sore and stiff two days after leg day")
     assert "normal muscle soreness (DOMS)" in chat.text
     assert [b.payload for b in chat.last[-1].flat_buttons] == ["cmd:ready"]
-    assert [r.kind for r in await reports(coach)] == ["doms"]
+    assert [r.kind for r in await stored_pain_reports(coach)] == ["doms"]
 
 
 async def test_pain_alone_asks_for_a_description_then_classifies(
@@ -56,10 +43,10 @@ async def test_pain_alone_asks_for_a_description_then_classifies(
     chat = chat_as()
     await chat.say("/pain")
     assert "Describe it in your own words" in chat.text
-    assert await reports(coach) == []
+    assert await stored_pain_reports(coach) == []
     await chat.say("my lower back is sore after deadlifts")
     assert "cat-camels" in chat.text
-    assert [r.kind for r in await reports(coach)] == ["lower-back-after-lift"]
+    assert [r.kind for r in await stored_pain_reports(coach)] == ["lower-back-after-lift"]
 
 
 async def test_ambiguous_description_gets_follow_up_buttons_then_a_verdict(
@@ -69,10 +56,10 @@ async def test_ambiguous_description_gets_follow_up_buttons_then_a_verdict(
     await chat.say("/pain my shoulder feels off")
     assert "What does it feel like?" in chat.text
     assert "Sharp or stabbing" in labels(chat)
-    assert await reports(coach) == []  # no verdict yet
+    assert await stored_pain_reports(coach) == []  # no verdict yet
     await chat.press("In a joint or tendon")
     assert "tendons and joints repair much more slowly" in chat.text
-    [row] = await reports(coach)
+    [row] = await stored_pain_reports(coach)
     assert row.kind == "joint-tendon"
     assert row.description.startswith("my shoulder feels off")
 
@@ -87,7 +74,7 @@ async def test_still_unclear_after_a_typed_answer_asks_one_more_then_stops_askin
     await chat.say("not sure really")
     assert "I need a bit more detail" in chat.text  # the unclear verdict, no third question
     assert labels(chat) == []
-    [row] = await reports(coach)
+    [row] = await stored_pain_reports(coach)
     assert row.kind == "unclear"
     assert "hard to say" in row.description
 
@@ -101,7 +88,7 @@ async def test_red_flag_wins_even_in_a_follow_up_answer(
     await chat.say("dull ache, and my foot has gone numb")
     assert "red flag" in chat.text
     assert "numbness or tingling" in chat.text
-    [row] = await reports(coach)
+    [row] = await stored_pain_reports(coach)
     assert row.kind == "red-flag"
 
 
@@ -112,14 +99,14 @@ async def test_red_flag_button_in_a_follow_up_wins(
     await chat.say("/pain it hurts")
     await chat.press("Numb or tingling")
     assert "Stop training now" in chat.text and "red flag" in chat.text
-    assert [r.kind for r in await reports(coach)] == ["red-flag"]
+    assert [r.kind for r in await stored_pain_reports(coach)] == ["red-flag"]
 
 
 async def test_chest_pain_is_an_emergency(coach: Coach, chat_as: Callable[..., Chat]) -> None:
     chat = chat_as()
     await chat.say("/pain a bit of a pump but also chest pain and I can't catch my breath")
     assert "emergency" in chat.text
-    assert [r.kind for r in await reports(coach)] == ["red-flag"]
+    assert [r.kind for r in await stored_pain_reports(coach)] == ["red-flag"]
 
 
 async def test_long_description_is_stored_capped_and_cleaned(
@@ -128,7 +115,7 @@ async def test_long_description_is_stored_capped_and_cleaned(
     chat = chat_as()
     await chat.say("/pain sharp pain in my elbow \u202e" + " and it aches" * 250)
     assert "Stop that lift" in chat.text
-    [row] = await reports(coach)
+    [row] = await stored_pain_reports(coach)
     assert len(row.description) == 1000
     assert "\u202e" not in row.description
 
@@ -140,7 +127,7 @@ async def test_pain_is_private_and_nothing_is_stored_from_a_group(
     await chat.say("/pain my arm is numb")
     assert "private chat" in chat.text
     assert "red flag" not in chat.text
-    assert await reports(coach) == []
+    assert await stored_pain_reports(coach) == []
 
 
 async def test_restart_mid_follow_up_continues(database_url: str) -> None:
@@ -152,4 +139,4 @@ async def test_restart_mid_follow_up_continues(database_url: str) -> None:
         chat = Chat(coach)
         await chat.send_payload(pump.payload)
         assert "burn or pump during a set is normal" in chat.text
-        assert [r.kind for r in await reports(coach)] == ["pump-burn"]
+        assert [r.kind for r in await stored_pain_reports(coach)] == ["pump-burn"]

@@ -18,10 +18,33 @@ from typing import Any
 from core.engine.coach import Coach, Command
 from core.engine.turn import Replies, Turn
 from core.events import Reply
-from core.rules.checkin_words import parse_checkin_shorthand, parse_groups, parse_level
+from core.features.checkin.questions import (
+    BACK_WORDS,
+    EXAMPLE,
+    FLOW,
+    GROUP_WORDS,
+    NOTHING_PHRASES,
+    REST_WORDS,
+    SCALE_SHORT,
+    START_WORDS,
+    area_question,
+    checkin_data,
+    confirm_question,
+    groups_question,
+    in_checkin,
+    offer_question,
+    trained_by,
+    trained_or_all,
+)
+from core.rules.checkin_words import (
+    parse_checkin_shorthand,
+    parse_groups,
+    parse_level,
+    read_soreness,
+)
+from core.rules.intents import Intent, read_intent
 from core.rules.soreness import (
     MUSCLE_GROUPS,
-    SCALE,
     area_label,
     checkin_advice,
     checkin_areas,
@@ -34,23 +57,12 @@ from core.rules.trends import CheckinDay, insights_text, trend_insights, trend_s
 from core.storage.checkins import load_checkin, load_checkin_days, save_checkin, stored_levels
 from core.storage.users import set_user_fields
 
-FLOW = "checkin"
-
-EXAMPLE = "/checkin legs 3 chest 1"
-SCALE_TEXT = "\n".join(f"{s.value} {s.label} — {s.description}" for s in SCALE)
-SCALE_SHORT = " · ".join(f"{s.value} {s.label.lower()}" for s in SCALE)
-
-NOTHING_PHRASES = frozenset(
-    {"nothing", "none", "nothing sore", "nothing is sore", "nothing's sore", "all good", "no"}
+# Plain-word soreness with no area the check-in asks about ("so sore today").
+UNPLACED = "Sounds like you're sore today — want to log it? I'll ask area by area."
+CHANGE = (
+    "Tell me again, area by area — e.g. “quads 2, hamstrings 3, rest fine” — or tap Start "
+    "and I'll ask about each one."
 )
-START_WORDS = frozenset({"start", "go", "begin", "ok", "okay", "yes", "start check-in"})
-GROUP_WORDS = frozenset({"groups", "group", "muscle groups", "set my muscle groups"})
-BACK_WORDS = frozenset({"back", "undo", "previous"})
-REST_WORDS = frozenset({"rest none", "the rest: none", "rest 0", "rest are fine", "rest fine"})
-
-
-def _trained(turn: Turn) -> list[str]:
-    return list(turn.user.trained_groups or [])
 
 
 class Checkin:
@@ -60,13 +72,14 @@ class Checkin:
         )
         coach.flow(CheckinFlow(self))
         coach.button("checkin", self.press)
+        coach.on_free_text(Intent.CHECKIN, self.offer)
 
     async def command(self, turn: Turn, args: str) -> Replies:
         head, _, rest = args.strip().partition(" ")
         if head.lower() in {"groups", "group"}:
             if rest.strip():
                 return await self.set_groups_typed(turn, rest)
-            return [groups_question(turn, _trained_or_all(turn), origin="cmd", fresh=True)]
+            return [groups_question(turn, trained_or_all(turn), origin="cmd", fresh=True)]
         if args.strip():
             return await self.shorthand(turn, args)
         return [self.intro(turn)]
@@ -78,13 +91,13 @@ class Checkin:
         if arg == "start":
             return await self.start_guided(turn, fresh=True)
         if arg == "none":
-            return await self.record(turn, nothing_sore(_trained(turn)), fresh=True)
+            return await self.record(turn, nothing_sore(trained_by(turn)), fresh=True)
         return [Reply("That check-in button is out of date. Send /checkin to check in.")]
 
     # -- steps -----------------------------------------------------------------------------------
 
     def intro(self, turn: Turn, *, fresh: bool = True) -> Reply:
-        groups = trained_groups(_trained(turn))
+        groups = trained_groups(trained_by(turn))
         names = join_words([area_label(g).lower() for g in groups])
         text = (
             f"Soreness check-in: I'll ask about your {names}, then joints/tendons and lower back "
@@ -101,16 +114,16 @@ class Checkin:
 
     async def start_guided(self, turn: Turn, *, fresh: bool = False) -> Replies:
         existing = await load_checkin(turn.conn, turn.user.id, turn.today)
-        confirmed = None if fresh else _data(turn).get("confirmed")
+        confirmed = None if fresh else checkin_data(turn).get("confirmed")
         if existing is not None and confirmed != turn.today.isoformat():
             return [confirm_question(turn, existing, then="guided")]
-        areas = list(checkin_areas(_trained(turn)))
+        areas = list(checkin_areas(trained_by(turn)))
         data: dict[str, Any] = {"areas": areas, "i": 0, "levels": {}, "confirmed": confirmed}
         return [area_question(turn, data)]
 
     async def answer(self, turn: Turn, level: int) -> Replies:
-        data = dict(_data(turn))
-        areas: list[str] = list(data.get("areas") or checkin_areas(_trained(turn)))
+        data = dict(checkin_data(turn))
+        areas: list[str] = list(data.get("areas") or checkin_areas(trained_by(turn)))
         i = int(data.get("i", 0))
         if not 0 <= i < len(areas):
             return await self.finish_guided(turn, data)
@@ -122,8 +135,8 @@ class Checkin:
         return [area_question(turn, data)]
 
     async def rest_none(self, turn: Turn) -> Replies:
-        data = dict(_data(turn))
-        areas: list[str] = list(data.get("areas") or checkin_areas(_trained(turn)))
+        data = dict(checkin_data(turn))
+        areas: list[str] = list(data.get("areas") or checkin_areas(trained_by(turn)))
         levels = dict(data.get("levels") or {})
         for area in areas:
             levels.setdefault(area, 0)
@@ -131,7 +144,7 @@ class Checkin:
         return await self.finish_guided(turn, data)
 
     async def go_back(self, turn: Turn) -> Replies:
-        data = dict(_data(turn))
+        data = dict(checkin_data(turn))
         data["i"] = max(0, int(data.get("i", 0)) - 1)
         return [area_question(turn, data)]
 
@@ -143,8 +156,34 @@ class Checkin:
             turn.convo.data = data
         return await self.record(turn, levels)
 
+    async def offer(self, turn: Turn, text: str) -> Replies:
+        """Soreness told in plain words ("legs are wrecked, rest fine"): read with the
+        check-in's own words, shown back, and saved only when the user taps Save."""
+        trained = trained_by(turn)
+        talk = read_soreness(text, trained)
+        if not talk.levels and talk.rest is None:
+            return [Reply(UNPLACED), self.intro(turn)]
+        levels = talk.filled(trained)
+        assumed = [] if talk.rest is not None else [a for a in levels if a not in talk.levels]
+        return [offer_question(turn, levels, assumed)]
+
+    async def offer_answered(self, turn: Turn, value: str) -> Replies | None:
+        data = checkin_data(turn)
+        if value == "save":
+            assumed = list(data.get("assumed") or [])
+            return await self.record(turn, stored_levels(data.get("levels")), assumed=assumed)
+        if value == "change":
+            options = [("Start check-in", "start"), ("Don't save", "no")]
+            return [turn.ask(FLOW, "offer", CHANGE, options, data=None, per_row=2)]
+        if value == "start":
+            return await self.start_guided(turn, fresh=True)
+        if value == "no":
+            turn.finish()
+            return [Reply("Okay — nothing saved. Check in whenever you like with /checkin.")]
+        return None
+
     async def shorthand(self, turn: Turn, args: str) -> Replies:
-        trained = _trained(turn)
+        trained = trained_by(turn)
         parsed = parse_checkin_shorthand(args, trained)
         if not parsed.ok:
             problems = "\n".join(f"• {e}" for e in parsed.errors) or "• I found no soreness in it."
@@ -170,7 +209,7 @@ class Checkin:
     ) -> Replies:
         """Store `levels` as today's check-in, asking first if one exists already."""
         today = turn.today
-        confirmed = None if fresh else _data(turn).get("confirmed")
+        confirmed = None if fresh else checkin_data(turn).get("confirmed")
         # One read serves both the "already checked in?" question and the trends.
         recent = await load_checkin_days(turn.conn, turn.user.id, trend_start(today), today)
         existing = recent[-1].levels if recent and recent[-1].day == today else None
@@ -192,14 +231,14 @@ class Checkin:
         lines.append(checkin_advice(levels))
         stored = stored_levels(dict(levels))  # as it reads back from the database
         days = [d for d in recent if d.day != today] + [CheckinDay(today, stored)]
-        found = trend_insights(days, _trained(turn), today)
+        found = trend_insights(days, trained_by(turn), today)
         if found:
             lines += ["", insights_text(found)]
         lines += ["", "See the last two weeks with /history, or a chart with /chart."]
         return [Reply("\n".join(lines))]
 
     async def confirmed(self, turn: Turn) -> Replies:
-        data = dict(_data(turn))
+        data = dict(checkin_data(turn))
         data["confirmed"] = turn.today.isoformat()
         if turn.convo is not None:
             turn.convo.data = data
@@ -226,8 +265,8 @@ class Checkin:
         return await self.save_groups(turn, groups)
 
     async def save_groups(self, turn: Turn, groups: Sequence[str]) -> Replies:
-        in_step = _in_flow(turn) and turn.convo is not None and turn.convo.step == "groups"
-        origin = _data(turn).get("origin") if in_step else None
+        in_step = in_checkin(turn) and turn.convo is not None and turn.convo.step == "groups"
+        origin = checkin_data(turn).get("origin") if in_step else None
         await set_user_fields(turn.conn, turn.user, trained_groups=list(groups))
         names = join_words([area_label(g).lower() for g in groups])
         saved = Reply(
@@ -239,62 +278,6 @@ class Checkin:
         if in_step:
             turn.finish()
         return [saved]
-
-
-def _data(turn: Turn) -> dict[str, Any]:
-    return turn.convo.data if _in_flow(turn) and turn.convo is not None else {}
-
-
-def _in_flow(turn: Turn) -> bool:
-    return turn.convo is not None and turn.convo.flow == FLOW
-
-
-def _trained_or_all(turn: Turn) -> list[str]:
-    return list(trained_groups(_trained(turn)))
-
-
-def area_question(turn: Turn, data: dict[str, Any]) -> Reply:
-    areas: list[str] = list(data["areas"])
-    i = int(data["i"])
-    area = areas[i]
-    text = f"{area_label(area)} ({i + 1} of {len(areas)}): how sore?"
-    if i == 0:
-        text += "\n" + SCALE_TEXT
-    # 1-4 first and 0 after them: the console numbers buttons from 1, so there a typed "2"
-    # presses "2 Moderate" (and a typed "0", not a button number, is read as the level 0).
-    ordered = [*SCALE[1:], SCALE[0]]
-    options = [(f"{s.value} {s.label}", str(s.value)) for s in ordered]
-    if i > 0:
-        options += [("The rest: none", "rest0"), ("Back", "back")]
-    return turn.ask(FLOW, "area", text, options, data=data, per_row=2)
-
-
-def confirm_question(turn: Turn, existing: Mapping[str, int], *, then: str, **extra: Any) -> Reply:
-    data = {"then": then, **extra}
-    return turn.ask(
-        FLOW,
-        "confirm",
-        f"You've already checked in today ({levels_summary(existing)}). Update today's check-in?",
-        [("Yes, update it", "yes"), ("No, keep it", "no")],
-        data=data,
-    )
-
-
-def groups_question(turn: Turn, selected: Sequence[str], *, origin: str, fresh: bool) -> Reply:
-    chosen = [g for g in MUSCLE_GROUPS if g in set(selected)]
-    data = dict(_data(turn)) if not fresh else {}
-    data.update(sel=chosen, origin=origin)
-    options = [(("✅ " if g in chosen else "⬜ ") + area_label(g), f"t:{g}") for g in MUSCLE_GROUPS]
-    options.append(("Done", "done"))
-    return turn.ask(
-        FLOW,
-        "groups",
-        "Which muscle groups do you train? Tap to switch each on or off, then Done "
-        "(or type them, e.g. chest back quads).",
-        options,
-        data=data,
-        per_row=2,
-    )
 
 
 class CheckinFlow:
@@ -313,7 +296,7 @@ class CheckinFlow:
                 return await self.on_choice(turn, "start")
             if word in GROUP_WORDS:
                 return await self.on_choice(turn, "groups")
-            if parse_checkin_shorthand(text, _trained(turn)).ok:
+            if parse_checkin_shorthand(text, trained_by(turn)).ok:
                 return await self.feature.shorthand(turn, text)
             return None
         if step == "area":
@@ -329,6 +312,14 @@ class CheckinFlow:
             if word in NO_WORDS or word.startswith("no"):
                 return await self.on_choice(turn, "no")
             return None
+        if step == "offer":
+            if word in YES_WORDS or word == "save":
+                return await self.on_choice(turn, "save")
+            if word in NO_WORDS or word == "dont save":
+                return await self.on_choice(turn, "no")
+            if read_intent(text).intent is Intent.CHECKIN:  # said again, differently
+                return await self.feature.offer(turn, text)
+            return None
         if step == "groups":
             if word == "done":
                 return await self.on_choice(turn, "done")
@@ -342,11 +333,11 @@ class CheckinFlow:
         step = turn.convo.step if turn.convo else ""
         if step == "intro":
             if value == "none":
-                return await self.feature.record(turn, nothing_sore(_trained(turn)))
+                return await self.feature.record(turn, nothing_sore(trained_by(turn)))
             if value == "start":
                 return await self.feature.start_guided(turn)
             if value == "groups":
-                return [groups_question(turn, _trained_or_all(turn), origin="checkin", fresh=True)]
+                return [groups_question(turn, trained_or_all(turn), origin="checkin", fresh=True)]
             return None
         if step == "area":
             if value == "back":
@@ -362,12 +353,14 @@ class CheckinFlow:
                 turn.finish()
                 return [Reply("Kept today's check-in as it was.")]
             return None
+        if step == "offer":
+            return await self.feature.offer_answered(turn, value)
         if step == "groups":
             return await self._toggle(turn, value)
         return None
 
     async def _toggle(self, turn: Turn, value: str) -> Replies | None:
-        data = _data(turn)
+        data = checkin_data(turn)
         selected = list(data.get("sel") or [])
         origin = str(data.get("origin") or "cmd")
         if value == "done":
@@ -400,6 +393,9 @@ class CheckinFlow:
                 if "then" in data
                 else [self.feature.intro(turn)]
             )
+        if step == "offer" and "levels" in data:
+            levels = stored_levels(data["levels"])
+            return [offer_question(turn, levels, list(data.get("assumed") or []))]
         if step == "groups":
             return [
                 groups_question(
