@@ -101,7 +101,7 @@ CUES: tuple[Cue, ...] = (
         Cat.RED,
         r"\b(?:shoot\w*|shot|radiat\w*|travel\w*|spread\w*|zaps?|zapping|zings?|zinging|shocks?|"
         r"electric\w*)"
-        + _gap(3)
+        + _gap(6)  # "zaps from my butt all the way down my leg"
         + r" (?:down|into|through|along)"
         + _gap(5)
         + r" "
@@ -163,6 +163,8 @@ CUES: tuple[Cue, ...] = (
         r"(?:\w+ )?controll?ing(?: my| the)? (?:bladder|bowels?|pee|urine)\b"
         r"|\b(?:cant|couldnt|unable to|trouble|struggl\w*) control\w* (?:when|how|if) i "
         r"(?:need to |have to )?(?:pee|poo|wee|urine)\b"
+        r"|\b(?:cant|couldnt|unable to|trouble|struggl\w*) (?:to )?hold(?: it| in)?(?: my)? "
+        r"(?:bladder|bowels?|pee|urine|poo)\b"
         r"|\bincontinen\w*\b|\b(?:wet|peed|pissed|pooped|shat|soiled) (?:myself|my pants)\b",
         RedFlag.BLADDER_BOWEL,
         check_end=False,

@@ -44,6 +44,8 @@ CASES: list[tuple[str, PainKind]] = [
     ("lower back sore from deads but now my right foot feels kinda numbish", RED),
     ("lower back pain after deadlifts and i had trouble controling my bladder", RED),
     ("back has been bad all week and now i cant control when i need to pee", RED),
+    ("zaps from my butt all the way down the back of my leg since deadlifting", RED),
+    ("i couldnt hold my bladder this morning and my lower back is killing me", RED),
     ("chest pain during my last set of bench", RED),
     ("cant breathe properly and my chest feels tight after squats", RED),
     ("lost control of my bladder after heavy squats, lower back killing me", RED),
