@@ -14,8 +14,8 @@ p95 time `read_intent` adds per message, and — through a real coach on a fresh
 one new user per message — how many red-flag pains got triage's red-flag reply (target
 all) and how many check-ins were stored without the confirming tap (target 0).
 
-The development set was written by two people who never saw the router; the held-out set
-was written after the router was done and not looked at until measured.
+The development set was written by three people who never saw the router; each held-out
+set was written by someone else after the router was done and not looked at until measured.
 """
 
 from __future__ import annotations
@@ -45,7 +45,14 @@ from core.storage.db import Database  # noqa: E402
 from core.storage.schema import checkins  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
-SETS = {"development": DATA / "intents_dev.jsonl", "held-out": DATA / "intents_heldout.jsonl"}
+SETS = {
+    "development": DATA / "intents_dev.jsonl",
+    # Written after the router was done, sealed, and measured once: 139/150 = 92.7%, red-flag
+    # reply for 8/10 (two red flags triage missed). Then used for development.
+    "held-out 1": DATA / "intents_heldout1.jsonl",
+    # Written after the changes held-out 1 prompted, sealed until measured: the figure to quote.
+    "held-out 2": DATA / "intents_heldout2.jsonl",
+}
 KINDS = ("greeting", "checkin", "pain", "ready", "question", "off_topic")
 RED_FLAG_REPLY = "that is a red flag"
 

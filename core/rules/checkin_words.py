@@ -333,6 +333,11 @@ _TALK_AREAS: Mapping[str, tuple[str, ...]] = {
     "forearm": (),
     "neck": (),
     "grip": (),
+    "adductors": (),
+    "abductors": (),
+    "hip flexors": (),
+    "groin": (),
+    "inner thighs": (),
     "rest": (REST,),
     "everything else": (REST,),
     "the rest": (REST,),
@@ -446,10 +451,14 @@ def read_soreness_talk(tokens: Sequence[str], trained: Sequence[str]) -> Sorenes
     level_first = False
     nothing_said = False  # a "none" level with no area: nothing is sore
     named: list[str] = []
+    named_here: list[str] = []  # area words since the last settle, tracked or not
+    paired = False  # some area word was said with a level ("adductors wrecked")
 
     def settle() -> None:
-        nonlocal rest, level, level_first, nothing_said
+        nonlocal rest, level, level_first, nothing_said, paired
         nothing_said = nothing_said or (not areas and level == 0)
+        paired = paired or (bool(named_here) and level is not None)
+        named_here.clear()
         if areas and level is not None:
             for area in areas:
                 if area == REST:
@@ -482,6 +491,7 @@ def read_soreness_talk(tokens: Sequence[str], trained: Sequence[str]) -> Sorenes
                 settle()  # "quads wrecked | hamstrings …": the next area starts a new pair
             areas.extend(_TALK_AREAS[phrase])
             named.append(phrase)
+            named_here.append(phrase)
             continue
         said: int | None = _TALK_LEVELS.get(phrase)
         if said is None and phrase.isdigit():
@@ -500,7 +510,7 @@ def read_soreness_talk(tokens: Sequence[str], trained: Sequence[str]) -> Sorenes
         elif said:
             level = max(level, said)
     settle()
-    about = about or bool(levels) or rest is not None
+    about = about or bool(levels) or rest is not None or paired
     if not levels and rest is None and about and nothing_said:
         rest = 0  # "nothing sore today", "zero doms": every area at none
     return SorenessTalk(levels, rest, about, tuple(named))

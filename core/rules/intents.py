@@ -120,18 +120,26 @@ _SOCIAL = _SOCIAL_ANCHORS | frozenset(
     legit saved week peace soon exactly again over
     """.split()
 )
+# How many words besides social ones a greeting may carry ("hope ur having a good day").
+_CHAT_WORDS = 3
+# Words about the body or pain: never part of a greeting.
+_BODY = frozenset(
+    """sore soreness doms pain hurt hurts hurting ache aches achy injury injured muscle
+    muscles knee knees back legs leg arms arm chest shoulder shoulders numb tingling""".split()
+)
 # "What can you do?" and its like carry no anchor word of their own.
 _CAPABILITY = re.compile(
     r"\bwhat (can|do|could) (you|this|this bot|this app) (actually |even |really )?(do|help)"
     r"|\bhow (do|does) (you|this|it|this bot|this thing|this app) (work|help)"
     r"|\bwhat (are|r) you\b|\bwhat (are|r) you for\b|\bwhat your for\b"
-    r"|\bwhat (kind of|sort of)? ?(stuff|things) can i ask\b|\bwhat (can|should) i (ask|say|type)\b"
+    r"|\bwhat (kind of |kinda |sort of |sorta )?(stuff|things) can i ask\b"
+    r"|\bwhat (can|should) i (ask|say|type)\b|\b(list|menu) of (commands|options|features)\b"
     r"|\bare you (a |an )?(real|bot|human|robot|ai|person)\b|\bshow (me )?(the |your )?options\b"
     r"|\bwhat is this (app|bot|thing)( for)?\b|\bdo i just type\b|\blist of what\b"
 )
 
 
-def _is_social(text: str, clauses: Sequence[Sequence[str]]) -> bool:
+def _is_social(text: str, clauses: Sequence[Sequence[str]], asks: bool) -> bool:
     """Only greetings, thanks or asking what the coach is — nothing about the body, training
     or anything else, which a greeting in front of it ("hey coach, my chest is sore") never
     hides. A message of emoji or punctuation alone is social too."""
@@ -140,19 +148,32 @@ def _is_social(text: str, clauses: Sequence[Sequence[str]]) -> bool:
         return bool(text.strip())
     if _CAPABILITY.search(" ".join(content)):
         return not read_soreness_talk(content, MUSCLE_GROUPS).about_soreness
-    return all(w in _SOCIAL for w in content)
+    if all(w in _SOCIAL for w in content):
+        return True
+    # "good morning, hope ur having a good day", "thanks, that helped a ton": a greeting
+    # with a little chat around it, asking nothing and saying nothing about the body or
+    # training (a request with a subject, "write my essay pls 🙏", is no greeting).
+    greets = bool(set(content) & (_HELLO | _THANKS | _BYE))
+    return (
+        greets
+        and sum(w not in _SOCIAL for w in content) <= _CHAT_WORDS
+        and not asks
+        and not _BODY.intersection(content)
+        and not re.search(rf"\b{_TRAIN}\b", " ".join(content))
+        and not read_soreness_talk(content, MUSCLE_GROUPS).about_soreness
+    )
 
 
 # -- "should I train today?" ---------------------------------------------------------------
 
 _TRAIN = (
-    r"(go|going|lift|lifting|train|training|gym|workout|work out|hit|do it|push|session"
+    r"(go|going|lift|lifting|train|training|gym|workout|work out|working out|hit|do it|push|session"
     r"|squat|bench|deadlift|run|sprint|sprints|cardio|class|leg day|push day|pull day)"
 )
 _SKIP = r"(rest|resting|skip|skipping|not|nah|no|stay home|take a rest day|rest day|day off)"
 _NOW = (
-    r"\b(today|tonight|now|tomorrow|this (morning|evening|afternoon)|in an hour|later|gym day"
-    r"|again)\b"
+    r"\b(today|tonight|now|tomorrow|this (morning|evening|afternoon|session|workout)|in an hour"
+    r"|later|gym day|again)\b"
 )
 # Each pattern is a readiness question in its own right.
 _READY = re.compile(
@@ -176,6 +197,12 @@ _READY = re.compile(
             r"\b(switch it up|go lighter|sit (this|it) (one )?out)\b",
             r"\b(light|easy|deload) (day|session|workout) or\b|\bor (a )?(light|easy|rest) day\b",
             r"^(should|can|do) i (still )?(go|train|lift|work out|workout|hit the gym)$",
+            r"\bor (full send|bail|take it easy|go (light|easy|lighter)|call it|stay home)\b",
+            r"\b(keep going|push on|carry on|full send) or\b|\bbail on (this|the|my|today)",
+            r"\b(lighter|light|easy|easier|heavy|full) (session|day|workout)"
+            r"( today| tonight)? or\b",
+            r"\breason to (rest|skip|stay home|take (a|the) day off)\b",
+            r"\b(active recovery|rest day|full rest|day off)( today)? or\b",
         )
     )
 )
@@ -284,7 +311,7 @@ def read_intent(text: str) -> Reading:
     own = bool(_OWN.search(joined)) or not asks
     if triage.kind is PainKind.SHARP and own:
         return Reading(Intent.PAIN, asks=asks)
-    if _is_social(text, clauses):
+    if _is_social(text, clauses, asks):
         return Reading(Intent.GREETING, asks=asks)
     ready = _asks_to_train_today(clauses, asks)
     warning = own and triage.kind in (PainKind.JOINT_TENDON, PainKind.LOWER_BACK_CHRONIC)
