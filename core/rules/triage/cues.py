@@ -101,7 +101,7 @@ CUES: tuple[Cue, ...] = (
         Cat.RED,
         r"\b(?:shoot\w*|shot|radiat\w*|travel\w*|spread\w*|zaps?|zapping|zings?|zinging|shocks?|"
         r"electric\w*)"
-        + _gap(6)  # "zaps from my butt all the way down my leg"
+        + _gap(8)  # "shootin pain from my butt all the way down the back of my leg"
         + r" (?:down|into|through|along)"
         + _gap(5)
         + r" "

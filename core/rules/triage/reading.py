@@ -53,13 +53,23 @@ PROTECTED: frozenset[str] = (
 )
 
 
+# Every word the cue patterns spell, short ones too ("numb").
+CUE_WORDS: frozenset[str] = frozenset(
+    word for cue in CUES for word in re.findall(r"[a-z]+", cue.pattern.pattern)
+)
+
+
 @lru_cache(maxsize=8192)
 def _canonical(token: str) -> str:
     """Map one cleaned token to its canonical spelling (possibly several words)."""
     alias = ALIASES.get(token)
     if alias is not None:
         return alias
-    if len(token) < 5 or token in PROTECTED or token.isdigit():
+    if token in PROTECTED or token.isdigit():
+        return token
+    if len(token) > 4 and token[-1] == token[-2] and token[:-1] in CUE_WORDS:
+        return token[:-1]  # "numbb", "sharpp": a key held down on a cue word
+    if len(token) < 5:
         return token
     limit = 1 if len(token) < 9 else 2
     best, best_distance = token, limit + 1

@@ -46,6 +46,8 @@ CASES: list[tuple[str, PainKind]] = [
     ("back has been bad all week and now i cant control when i need to pee", RED),
     ("zaps from my butt all the way down the back of my leg since deadlifting", RED),
     ("i couldnt hold my bladder this morning and my lower back is killing me", RED),
+    ("2 fingers on my right hand go numbb since overhead press", RED),
+    ("shootin pain from my butt all the way down the back of my leg after deadlfits", RED),
     ("chest pain during my last set of bench", RED),
     ("cant breathe properly and my chest feels tight after squats", RED),
     ("lost control of my bladder after heavy squats, lower back killing me", RED),
