@@ -50,8 +50,11 @@ SETS = {
     # Written after the router was done, sealed, and measured once: 139/150 = 92.7%, red-flag
     # reply for 8/10 (two red flags triage missed). Then used for development.
     "held-out 1": DATA / "intents_heldout1.jsonl",
-    # Written after the changes held-out 1 prompted, sealed until measured: the figure to quote.
+    # Written after the changes held-out 1 prompted, sealed, measured once: 133/150 = 88.7%,
+    # red-flag reply for 8/10 (two more red flags triage missed). Then used for development.
     "held-out 2": DATA / "intents_heldout2.jsonl",
+    # Written after the changes held-out 2 prompted, sealed until measured: the figure to quote.
+    "held-out 3": DATA / "intents_heldout3.jsonl",
 }
 KINDS = ("greeting", "checkin", "pain", "ready", "question", "off_topic")
 RED_FLAG_REPLY = "that is a red flag"

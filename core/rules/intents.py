@@ -26,7 +26,7 @@ from enum import StrEnum
 from core.rules.checkin_words import read_soreness_talk
 from core.rules.soreness import MUSCLE_GROUPS
 from core.rules.text import spell_emoji
-from core.rules.triage import PainKind, classify_pain, read_tokens
+from core.rules.triage import PainKind, Triage, classify_pain, read_tokens
 
 
 class Intent(StrEnum):
@@ -99,7 +99,7 @@ _HELLO = frozenset(
     "hi hello hey heya hiya yo sup wassup whatsup wazzup howdy morning evening afternoon".split()
 )
 _THANKS = frozenset("thanks thank cheers appreciate helped helpful useful".split())
-_BYE = frozenset("bye goodbye later night tomorrow soon".split())
+_BYE = frozenset("bye goodbye later night goodnight nite gnight tomorrow soon".split())
 _HELP = frozenset("help menu options commands command start features".split())
 _OK = frozenset("ok okay k kk alright cool nice great awesome sweet noted gotcha sure".split())
 _SOCIAL_ANCHORS = _HELLO | _THANKS | _BYE | _HELP | _OK | {"who"}
@@ -117,7 +117,8 @@ _SOCIAL = _SOCIAL_ANCHORS | frozenset(
     awesome cool dude good great guys happy hows going kind long lot man mate name nice
     perfect person real stuff time today use useful work works made actually able show ask
     tell buddy bro fam day sir round robot human ai up best legend goat talk chat catch
-    legit saved week peace soon exactly again over
+    legit saved week peace soon exactly again over smart clever funny cute amazing pretty
+    cool download downloaded app
     """.split()
 )
 # How many words besides social ones a greeting may carry ("hope ur having a good day").
@@ -136,6 +137,7 @@ _CAPABILITY = re.compile(
     r"|\bwhat (can|should) i (ask|say|type)\b|\b(list|menu) of (commands|options|features)\b"
     r"|\bare you (a |an )?(real|bot|human|robot|ai|person)\b|\bshow (me )?(the |your )?options\b"
     r"|\bwhat is this (app|bot|thing)( for)?\b|\bdo i just type\b|\blist of what\b"
+    r"|\bwhat is it (you|u) do\b|\bwhat (exactly )?do (you|u) do\b"
 )
 
 
@@ -168,9 +170,13 @@ def _is_social(text: str, clauses: Sequence[Sequence[str]], asks: bool) -> bool:
 
 _TRAIN = (
     r"(go|going|lift|lifting|train|training|gym|workout|work out|working out|hit|do it|push|session"
+    r"|exercise|exercising"
     r"|squat|bench|deadlift|run|sprint|sprints|cardio|class|leg day|push day|pull day)"
 )
-_SKIP = r"(rest|resting|skip|skipping|not|nah|no|stay home|take a rest day|rest day|day off)"
+_SKIP = (
+    r"(rest|resting|skip|skipping|not|nah|no|stay home|take a rest day|rest day|day off|swap"
+    r"|switch|change|sub|substitute)"
+)
 _NOW = (
     r"\b(today|tonight|now|tomorrow|this (morning|evening|afternoon|session|workout)|in an hour"
     r"|later|gym day|again)\b"
@@ -203,6 +209,8 @@ _READY = re.compile(
             r"( today| tonight)? or\b",
             r"\breason to (rest|skip|stay home|take (a|the) day off)\b",
             r"\b(active recovery|rest day|full rest|day off)( today)? or\b",
+            rf"\b{_TRAIN}( again| back)? (today|tonight|now|later) or\b",
+            r"\b(good|ok|okay|fine|safe) to go (for|heavy|today|tonight|now)\b",
         )
     )
 )
@@ -212,11 +220,13 @@ _READY_TODAY = re.compile(
         (
             r"\b(should|can|could|may|do|shall) i (still |even |just |actually |really )?"
             r"(go|lift|train|work ?out|hit|do|gym|squat|bench|deadlift|run)\b",
-            r"\b(ok|okay|fine|safe|good|alright|smart|wise|bad|dumb|stupid|a good idea) (to )?"
+            r"\b(ok|okay|fine|safe|good|alright|smart|wise|bad|dumb|stupid|a good idea) "
+            r"(for me )?(to )?"
             r"(go|lift|train|work ?out|hit|do|training|lifting|going|squat|bench|run|sprint)\b",
             r"\b(bad|good|smart|dumb|stupid) idea\b|\bplanning to (squat|train|lift|run|go|hit)",
             rf"\b{_TRAIN}( back| again)? (today|tonight|now)\b",
             r"\b(go|going) (heavy|lighter|light|easy|easier)\b",
+            r"\bstill (do|go|train|lift|hit|do my)\b",
         )
     )
 )
@@ -228,6 +238,8 @@ def _asks_to_train_today(clauses: Sequence[Sequence[str]], asks: bool) -> bool:
         return True
     if asks and clauses and list(clauses[-1]) in (["go"], ["lift"], ["train"]):  # "gym day. go?"
         return True
+    if asks and re.search(r"\bstill (do|go|train|lift|hit)\b", joined):  # "still do push day?"
+        return True
     return asks and bool(_READY_TODAY.search(joined)) and bool(re.search(_NOW, joined))
 
 
@@ -237,17 +249,17 @@ def _asks_to_train_today(clauses: Sequence[Sequence[str]], asks: bool) -> bool:
 _WH = frozenset("what whats why how hows where which who whos".split())
 # These always start a question; a clause starting with did, was, were or am ("did a long
 # run saturday", "was wrecked yesterday") asks only when short or with a question mark.
-_AUX = frozenset(
-    """is isnt are arent does doesnt do dont can could should shall would will any anyone""".split()
-)
-_PAST_AUX = frozenset("did didnt was were am".split())
+_AUX = frozenset("is are does do can could should shall would will any anyone".split())
+_PAST_AUX = frozenset("did was were am".split())
+# "dont think its muscle", "isnt too bad": a negation opens a statement unless asked.
+_NEGATED_AUX = frozenset("isnt arent doesnt dont didnt cant wont wasnt".split())
 # Questions asked inside a sentence, and tacked onto a statement ("…, is that normal?").
 _ASKING = re.compile(
     r"\b(should|can|could|do|shall|may|would) (i|you|we)\b"
     r"|\bhow (do|does|can|to|come|long|much|many|often|should)\b"
     r"|\bwhat (is|are|does|do|should|can|happens|about)\b|\bwhich\b|\bwhy\b"
     r"|\bis (it|that|this|there) (ok|okay|fine|safe|bad|normal|dumb|smart|true|good|wise)\b"
-    r"|\bis (that|this|it) a problem\b|\b(right|or what|or nah|or not)$"
+    r"|\bis (that|this|it) a problem\b|\b(right|or what|or nah|or not)$|\bwill it\b"
 )
 # A clause opening a condition or a general case is no statement of today's soreness.
 _CONDITIONAL = frozenset({"if", "whenever", "unless", "for"})
@@ -262,7 +274,21 @@ _HURT = frozenset(
 )
 _NO_HURT = re.compile(r"\b(no|nothing|not|dont|doesnt|without) (pain|hurts?)\b")
 _TODAY = frozenset({"today", "now", "tonight", "still", "yesterday"})
+_JOINT = re.compile(
+    r"\b(knees?|kneecaps?|elbows?|wrists?|ankles?|hips?|shoulders?|joints?|tendons?|fingers?"
+    r"|achilles|tendonitis|patellar|rotator|cuff)\b"
+)
 _LOWER_BACK = re.compile(r"\b(lower|low|lumbar|spine|spinal|tailbone)\b")
+
+
+def _warning(triage: Triage, joined: str) -> bool:
+    """A joint or tendon, or a lower back that never recovers — not "feeling beat up"
+    (triage's sign of overall overload) or "back from 4 months off" (bare "back")."""
+    if triage.kind is PainKind.LOWER_BACK_CHRONIC:
+        return bool(_LOWER_BACK.search(joined))
+    if triage.kind is PainKind.JOINT_TENDON:
+        return bool(_JOINT.search(" ".join(triage.matched)))
+    return False
 
 
 def _clauses(words: Sequence[str]) -> list[list[str]]:
@@ -283,19 +309,37 @@ def _is_question(clause: Sequence[str], question_mark: bool) -> bool:
         return False
     if first in _AUX or (first in _PAST_AUX and (question_mark or len(clause) <= 8)):
         return True
+    if first in _NEGATED_AUX and question_mark:
+        return True
     return bool(_ASKING.search(" ".join(clause)))
 
 
-def _sore_statement(clause: Sequence[str], question_mark: bool) -> bool:
-    """A clause that says how sore one is today, rather than asking or generalising: it
-    names an area, or speaks of oneself or of today."""
-    if _is_question(clause, question_mark) or clause[0] in _CONDITIONAL:
+def _says_soreness(clauses: Sequence[Sequence[str]], question_mark: bool) -> bool:
+    """Some clause states something, not asks or generalises, and the message tells how
+    sore oneself is today: it names an area, gives a level as a number, says nothing is
+    sore, or speaks of oneself or of today."""
+    stated = [
+        c
+        for c in clauses
+        if not _is_question(c, question_mark)
+        and c[0] not in _CONDITIONAL
+        and not _HABITUAL.intersection(c)
+    ]
+    if not stated:
         return False
-    if _HABITUAL.intersection(clause):
+    words = [w for c in clauses for w in c]
+    talk = read_soreness_talk([w for c in clauses for w in (*c, ",")], MUSCLE_GROUPS)
+    if not talk.about_soreness:
         return False
-    talk = read_soreness_talk(clause, MUSCLE_GROUPS)
-    personal = bool(talk.named) or talk.rest is not None or bool(_OWN.search(" ".join(clause)))
-    return talk.about_soreness and (personal or bool(_TODAY.intersection(clause)))
+    numbered = any(w.isdigit() for w in words)
+    own = bool(_OWN.search(" ".join(words)))
+    return (
+        bool(talk.named)
+        or talk.rest is not None
+        or numbered
+        or own
+        or bool(_TODAY.intersection(words))
+    )
 
 
 def read_intent(text: str) -> Reading:
@@ -314,7 +358,7 @@ def read_intent(text: str) -> Reading:
     if _is_social(text, clauses, asks):
         return Reading(Intent.GREETING, asks=asks)
     ready = _asks_to_train_today(clauses, asks)
-    warning = own and triage.kind in (PainKind.JOINT_TENDON, PainKind.LOWER_BACK_CHRONIC)
+    warning = own and _warning(triage, joined)
     if ready:
         # A joint or a back that never recovers, and "should I train today?": both fit.
         return (
@@ -328,7 +372,7 @@ def read_intent(text: str) -> Reading:
     hurt = _HURT.intersection(words) and not _NO_HURT.search(joined)
     if own and hurt and triage.kind is not PainKind.DOMS:
         return Reading(Intent.PAIN, asks=asks)
-    if any(_sore_statement(c, question_mark) for c in clauses):
+    if _says_soreness(clauses, question_mark):
         if not asks:
             return Reading(Intent.CHECKIN, asks=asks)
         return Reading(Intent.CHECKIN, Intent.QUESTION, asks)

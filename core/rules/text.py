@@ -62,6 +62,7 @@ EMOJI_WORDS: dict[str, str] = {
     "😵": "dead",
     "🫠": "dead",
     "🥵": "very sore",
+    "🔥": "sore",
     "😫": "very sore",
     "😩": "very sore",
 }
