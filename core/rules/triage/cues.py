@@ -86,7 +86,7 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         Cat.RED,
-        r"\b(?:cant|couldnt|lost|lost all|losing|loss of|no) feel(?:ing)?"
+        r"\b(?:cant|couldnt|lost|lost all|losing|loss of|no)(?: really| even)? feel(?:ing)?"
         r"(?: (?:in|anything in))?(?: my| the)?(?: \w+)? " + _LIMB_ANY + r"\b",
         RedFlag.NUMBNESS,
         check_end=False,
@@ -94,7 +94,10 @@ CUES: tuple[Cue, ...] = (
     _cue(
         Cat.RED,
         r"\b" + _LIMB_ANY + _gap(2) + r" (?:keeps |kept )?(?:going|goes|went|falling|falls|"
-        r"fell|feels|is) asleep\b|\b" + _LIMB_ANY + _gap(2) + r" (?:going|goes|went) dead\b",
+        r"fell|feels|is) asleep\b|\b"
+        + _LIMB_ANY
+        + _gap(2)
+        + r" (?:going|goes|went|gone|has gone|feels)(?: kinda| kind of| a bit| totally)? dead\b",
         RedFlag.NUMBNESS,
     ),
     _cue(
@@ -165,7 +168,8 @@ CUES: tuple[Cue, ...] = (
         r"(?:need to |have to )?(?:pee|poo|wee|urine)\b"
         r"|\b(?:cant|couldnt|unable to|trouble|struggl\w*) (?:to )?hold(?: it| in)?(?: my)? "
         r"(?:bladder|bowels?|pee|urine|poo)\b"
-        r"|\bincontinen\w*\b|\b(?:wet|peed|pissed|pooped|shat|soiled) (?:myself|my pants)\b",
+        r"|\bincontinen\w*\b|\b(?:wet|peed|pissed|pooped|shat|soiled) (?:myself|my pants)\b"
+        r"|\bleak\w*(?: \w+){0,3} without (?:feeling|noticing)\b",
         RedFlag.BLADDER_BOWEL,
         check_end=False,
     ),
