@@ -118,7 +118,8 @@ _SOCIAL = _SOCIAL_ANCHORS | frozenset(
     perfect person real stuff time today use useful work works made actually able show ask
     tell buddy bro fam day sir round robot human ai up best legend goat talk chat catch
     legit saved week peace soon exactly again over smart clever funny cute amazing pretty
-    cool download downloaded app
+    cool download downloaded app ayo honestly used ever forgot advice tips info clear easy
+    follow wanted say said love loved evening last
     """.split()
 )
 # How many words besides social ones a greeting may carry ("hope ur having a good day").
@@ -138,6 +139,9 @@ _CAPABILITY = re.compile(
     r"|\bare you (a |an )?(real|bot|human|robot|ai|person)\b|\bshow (me )?(the |your )?options\b"
     r"|\bwhat is this (app|bot|thing)( for)?\b|\bdo i just type\b|\blist of what\b"
     r"|\bwhat is it (you|u) do\b|\bwhat (exactly )?do (you|u) do\b"
+    r"|\bwhere (do|should|can) i (even )?start\b|\bfirst time (using|here|on)\b"
+    r"|\b(what|how) (can|could|are) (you|u) (able to )?help\b|\bable to help\b"
+    r"|\bwhat (are|were) (the|your) (options|commands)\b"
 )
 
 
@@ -170,12 +174,12 @@ def _is_social(text: str, clauses: Sequence[Sequence[str]], asks: bool) -> bool:
 
 _TRAIN = (
     r"(go|going|lift|lifting|train|training|gym|workout|work out|working out|hit|do it|push|session"
-    r"|exercise|exercising"
+    r"|exercise|exercising|go ahead"
     r"|squat|bench|deadlift|run|sprint|sprints|cardio|class|leg day|push day|pull day)"
 )
 _SKIP = (
     r"(rest|resting|skip|skipping|not|nah|no|stay home|take a rest day|rest day|day off|swap"
-    r"|switch|change|sub|substitute)"
+    r"|switch|change|sub|substitute|couch|sofa|bed|netflix)"
 )
 _NOW = (
     r"\b(today|tonight|now|tomorrow|this (morning|evening|afternoon|session|workout)|in an hour"
@@ -211,6 +215,7 @@ _READY = re.compile(
             r"\b(active recovery|rest day|full rest|day off)( today)? or\b",
             rf"\b{_TRAIN}( again| back)? (today|tonight|now|later) or\b",
             r"\b(good|ok|okay|fine|safe) to go (for|heavy|today|tonight|now)\b",
+            r"\b(plan|program|programme|schedule|coach) (says|has)\b.*\bthoughts\b",
         )
     )
 )
@@ -258,13 +263,14 @@ _ASKING = re.compile(
     r"\b(should|can|could|do|shall|may|would) (i|you|we)\b"
     r"|\bhow (do|does|can|to|come|long|much|many|often|should)\b"
     r"|\bwhat (is|are|does|do|should|can|happens|about)\b|\bwhich\b|\bwhy\b"
-    r"|\bis (it|that|this|there) (ok|okay|fine|safe|bad|normal|dumb|smart|true|good|wise)\b"
+    r"|\bis (it|that|this|there) (ok|okay|fine|safe|bad|normal|dumb|smart|true|good|wise|better"
+    r"|worse)\b"
     r"|\bis (that|this|it) a problem\b|\b(right|or what|or nah|or not)$|\bwill it\b"
 )
 # A clause opening a condition or a general case is no statement of today's soreness.
 _CONDITIONAL = frozenset({"if", "whenever", "unless", "for"})
 # Soreness that is habitual ("I never get sore anymore") is not today's check-in.
-_HABITUAL = frozenset({"never", "anymore", "usually", "always", "normally", "often"})
+_HABITUAL = frozenset({"never", "anymore", "usually", "always", "often"})
 # Saying a pain is one's own ("my knee", "I've got", "I feel"), not asking about pain in general.
 _OWN = re.compile(r"\b(my|me|im|ive|mine|myself)\b|\bi (have|got|get|feel|felt|keep|had|am)\b")
 # Words of injury rather than soreness: said of oneself, a pain to look at.
