@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -32,6 +33,18 @@ def _parser() -> argparse.ArgumentParser:
         help="what this process runs: telegram, discord, scheduler or all (repeat, or "
         "comma-separate; default: ROLES, else all)",
     )
+    backup = sub.add_parser(
+        "backup", help="copy the SQLite database to PATH (safe while the bot runs)"
+    )
+    backup.add_argument("path", type=Path)
+    restore = sub.add_parser("restore", help="replace the SQLite database with a backup")
+    restore.add_argument("path", type=Path)
+    restore.add_argument(
+        "--force", action="store_true", help="overwrite a database that holds records"
+    )
+    stats = sub.add_parser("stats", help="users, check-ins, late reminders, cohorts: numbers only")
+    for admin in (backup, restore, stats):
+        admin.add_argument("--db", default=None, help="database URL (default: DATABASE_URL)")
     return parser
 
 
@@ -68,8 +81,10 @@ def main(argv: list[str] | None = None) -> int:
 
     quiet = args.command == "chat"
     setup_logging(settings, level="WARNING" if quiet else settings.log_level)
-    user = args.user or getpass.getuser()
     try:
+        if args.command in ("backup", "restore", "stats"):
+            return _admin(args, settings)
+        user = args.user or getpass.getuser()
         if args.command == "chat":
             asyncio.run(app.chat(settings, user_id=user, json_mode=args.json))
         else:
@@ -87,6 +102,22 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    return 0
+
+
+def _admin(args: argparse.Namespace, settings: Any) -> int:
+    from bot import admin
+
+    try:
+        if args.command == "backup":
+            print(admin.backup(settings, args.path))
+        elif args.command == "restore":
+            print(admin.restore(settings, args.path, force=args.force))
+        else:
+            print(admin.stats(settings))
+    except admin.BackupError as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
