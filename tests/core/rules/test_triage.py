@@ -48,7 +48,7 @@ CASES: list[tuple[str, PainKind]] = [
     ("i couldnt hold my bladder this morning and my lower back is killing me", RED),
     ("2 fingers on my right hand go numbb since overhead press", RED),
     ("shootin pain from my butt all the way down the back of my leg after deadlfits", RED),
-    ("this morning i coudnt control my bladder properly like i leaked a bit without feeling it", RED),
+    ("i coudnt control my bladder properly, leaked a bit without feeling it", RED),
     ("the top of my right foot has gone kinda dead, cant really feel it", RED),
     ("chest pain during my last set of bench", RED),
     ("cant breathe properly and my chest feels tight after squats", RED),
