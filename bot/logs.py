@@ -1,9 +1,12 @@
-"""Logging for the `coach` command: one stream handler whose formatter blanks out secrets.
+"""Logging for the `coach` command: one stream handler whose formatter blanks out secrets
+and names the event each line was written for.
 
 Why on the handler's formatter: a filter on a logger sees only records logged on that very
 logger (not its children's), and tracebacks are rendered only when formatting. Everything
 the process writes passes through here, from any library, so a token in a URL, a webhook
-secret in logged call parameters or a database password in an error never reaches the log.
+secret in logged call parameters or a database password in an error never reaches the log;
+and every line written while an update or interaction was handled carries its id
+(`event=…`, from `core.events.EVENT_ID`), so one person's trouble is one search.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from urllib.parse import quote
 from sqlalchemy.engine import make_url
 
 from bot.settings import Settings
+from core.events import EVENT_ID
 
-FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+FORMAT = "%(asctime)s %(levelname)s %(name)s:%(event)s %(message)s"
 QUIET = ("apscheduler", "alembic")
 
 
@@ -30,6 +34,10 @@ class RedactingFormatter(logging.Formatter):
         self.secrets = sorted(found, key=len, reverse=True)
 
     def format(self, record: logging.LogRecord) -> str:
+        # Formatting happens in the logging call, in the task that logged: the context
+        # variable is that task's, i.e. the event it was handling.
+        event = EVENT_ID.get()
+        record.event = f" event={event}" if event else ""
         text = super().format(record)
         for secret in self.secrets:
             text = text.replace(secret, "<redacted>")

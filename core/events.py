@@ -7,12 +7,37 @@ same everywhere (and in the console).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
 # Telegram caps callback data at 64 bytes; Discord custom_id at 100 characters.
 MAX_PAYLOAD_BYTES = 64
+
+# The platform's id of the event being handled (a Telegram update_id, a Discord
+# interaction id), so that every log line written while handling it names it: one
+# person's problem is then one search in the log, however many modules logged it.
+# Set by `handling`; read by the log formatter (`bot.logs`). Here because adapters and
+# the core both set it and both may import this module.
+EVENT_ID: ContextVar[str] = ContextVar("event_id", default="")
+
+
+@contextmanager
+def handling(event_id: str | None) -> Iterator[None]:
+    """Tie what is logged inside the block to `event_id` (nothing changes for None or
+    ""): the current task's context only, and tasks it starts, so events handled side
+    by side never borrow each other's id."""
+    if not event_id:
+        yield
+        return
+    token = EVENT_ID.set(event_id)
+    try:
+        yield
+    finally:
+        EVENT_ID.reset(token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +93,10 @@ class Reply:
     a reply to an event goes to the event's chat. `private` asks the adapter to keep
     it out of a group's sight (ephemeral on Discord). `link` is the `/start` argument
     that redoes a private reply in the private chat, for platforms where a bot cannot
-    write first to someone who never opened that chat (Telegram deep links)."""
+    write first to someone who never opened that chat (Telegram deep links). `notice`
+    is a few words about the press itself, shown where the button was pressed (Telegram
+    answers the press with it; Discord shows this reply only to the presser), so a
+    press that did nothing never looks as if it was ignored."""
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
@@ -77,6 +105,7 @@ class Reply:
     chat: ChatRef | None = None
     private: bool = False
     link: str = ""
+    notice: str = ""
 
     @property
     def flat_buttons(self) -> list[Button]:

@@ -4,8 +4,9 @@ Translation only — the coach decides everything. Each concern has its own modu
 
 - `config`: `DiscordConfig`, and the process-wide REST/gateway override for a run.
 - `commands`: every core command as a slash command with one optional text option.
-- `buttons`: one catch-all button whose custom_id is the core's payload, so buttons on
-  messages sent before a restart keep working.
+- `buttons`: buttons whose custom_id is the core's payload, drawn only: every press on
+  any message (before a restart, from an older version, forged) reaches the coach and is
+  answered — a select menu left by an older version too.
 - `rendering`: a core `Reply` cut to Discord's limits (`limits`: 2,000 characters,
   5 rows of 5 buttons).
 - `interactions`: commands and presses as core events; which chat, who sees the answer.
@@ -13,7 +14,8 @@ Translation only — the coach decides everything. Each concern has its own modu
   deferred ("thinking…") and followed up.
 - `delivery`: proactive messages from the outbox, Discord's failures mapped to
   `RetryLater` and `Unreachable`.
-- `client`: the discord.py client (intents, shards, command sync, removed servers).
+- `client`: the discord.py client (intents, shards, command sync, removed servers, the
+  one route for presses).
 - `adapter`: `DiscordAdapter`, which owns the client's lifecycle and wires the rest.
 """
 

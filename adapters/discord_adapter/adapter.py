@@ -26,7 +26,7 @@ from adapters.discord_adapter.config import (
 )
 from adapters.discord_adapter.delivery import deliver, report_unreachable
 from adapters.discord_adapter.interactions import Incoming, command_event, press_event
-from core.events import ChatRef, MenuCommand, Reply
+from core.events import ChatRef, MenuCommand, Reply, handling
 
 log = logging.getLogger(__name__)
 
@@ -114,14 +114,16 @@ class DiscordAdapter:
         if current is not None:
             self._inflight.add(current)
         try:
-            await answer(
-                interaction,
-                incoming.event,
-                self.handle,
-                self.send,
-                ephemeral=incoming.ephemeral,
-                defer_after=self.config.defer_after,
-            )
+            # Every line logged while answering, discord.py's too, names the interaction.
+            with handling(str(interaction.id)):
+                await answer(
+                    interaction,
+                    incoming.event,
+                    self.handle,
+                    self.send,
+                    ephemeral=incoming.ephemeral,
+                    defer_after=self.config.defer_after,
+                )
         finally:
             if current is not None:
                 self._inflight.discard(current)

@@ -74,8 +74,10 @@ async def _respond(
     deferred: bool,
 ) -> None:
     in_guild = interaction.guild_id is not None
+    # A reply with a `notice` is about the press itself (an expired or stale button): for
+    # the presser's eyes only, wherever they pressed.
     outgoing = [
-        (message, in_guild and (ephemeral or reply.private))
+        (message, bool(reply.notice) or (in_guild and (ephemeral or reply.private)))
         for reply in replies
         for message in render(reply)
     ]

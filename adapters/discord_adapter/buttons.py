@@ -1,15 +1,17 @@
-"""Buttons whose custom_id is the coach's payload (<= 64 bytes).
+"""Buttons whose custom_id is the coach's payload (<= 64 bytes), drawn on messages only.
 
-One catch-all `DynamicItem`, registered once per client, matches every custom_id. No
-view has to be kept alive per message, so a button on a message sent before a restart
-still reaches the coach; the core itself answers stale and forged presses.
+No view is kept alive per message, and no discord.py item answers a press: every
+component interaction, on any message (sent before a restart, by an older version, or
+forged), goes to the client's one route (`CoachClient.on_interaction`) and on to the
+coach, which answers stale, forged and expired presses itself. A catch-all `DynamicItem`
+looked like that route but was not one: discord.py drops a press in silence when the
+custom_id is not among the message's components, when the component is not a button,
+or when the message could not be rebuilt — and the user saw "This interaction failed".
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from typing import Any, Protocol, runtime_checkable
 
 import discord
 
@@ -17,51 +19,20 @@ from adapters.discord_adapter.limits import MAX_LABEL, shorten
 from core.events import Button
 
 
-@runtime_checkable
-class TakesPresses(Protocol):
-    """The client a press is handed to. A protocol, not the client class, so that the
-    buttons need not import the client that registers them."""
-
-    async def take_press(self, interaction: discord.Interaction[Any], payload: str) -> None: ...
-
-
-class PayloadButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=re.compile(r"(?P<payload>.+)", re.DOTALL),
-):
-    """A button whose custom_id is the coach's payload. Registered once per client, it
-    catches presses on any message, including ones sent before a restart."""
-
-    def __init__(self, label: str, payload: str, *, row: int | None = None) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=shorten(label or "·", MAX_LABEL),
-                custom_id=payload,
-                style=discord.ButtonStyle.secondary,
-            ),
-            row=row,
-        )
-        self.payload = payload
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> PayloadButton:
-        return cls(str(getattr(item, "label", None) or ""), match["payload"])
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        client = interaction.client
-        if isinstance(client, TakesPresses):
-            await client.take_press(interaction, self.payload)
-
-
 def payload_view(rows: Sequence[Sequence[Button]]) -> discord.ui.View:
+    """The buttons as a view for sending. It is stopped before it is sent: discord.py
+    then only draws it, and keeps nothing of it per message (a view that listens would
+    be kept for ever, as the coach's buttons never time out)."""
     view = discord.ui.View(timeout=None)
     for number, row in enumerate(rows):
         for button in row:
-            view.add_item(PayloadButton(button.label, button.payload, row=number))
+            view.add_item(
+                discord.ui.Button(
+                    label=shorten(button.label or "·", MAX_LABEL),
+                    custom_id=button.payload,
+                    style=discord.ButtonStyle.secondary,
+                    row=number,
+                )
+            )
+    view.stop()
     return view

@@ -13,12 +13,15 @@ from typing import Any, Protocol
 import discord
 from discord import app_commands
 
-from adapters.discord_adapter.buttons import PayloadButton
 from adapters.discord_adapter.commands import CoachTree, slash_command
 from adapters.discord_adapter.config import DiscordConfig
+from adapters.discord_adapter.interactions import pressed_payload
 from core.events import MenuCommand
 
 log = logging.getLogger(__name__)
+
+# Interactions with something on a message: a component (button, select menu) or a form.
+PRESSES = frozenset({discord.InteractionType.component, discord.InteractionType.modal_submit})
 
 
 class Host(Protocol):
@@ -60,7 +63,6 @@ class CoachClient(discord.AutoShardedClient):
         self.tree = CoachTree(self)
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(PayloadButton)
         for command in self.adapter.commands:
             try:
                 self.tree.add_command(slash_command(self.adapter.on_command, command))
@@ -87,9 +89,12 @@ class CoachClient(discord.AutoShardedClient):
             "synced %d slash commands%s", len(synced), f" to guild {guild_id}" if guild_id else ""
         )
 
-    async def take_press(self, interaction: discord.Interaction[Any], payload: str) -> None:
-        """Called by a PayloadButton: every press goes to the adapter."""
-        await self.adapter.on_press(interaction, payload)
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Every press on every message goes to the adapter, and so is answered: a button
+        press, and equally a select menu or a form left by an older version — nothing
+        else in the client answers them (`buttons`). Slash commands go through the tree."""
+        if interaction.type in PRESSES:
+            await self.adapter.on_press(interaction, pressed_payload(interaction))
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """Kicked from a server (or the server is gone): cohorts in its channels end."""

@@ -17,7 +17,7 @@ from discord import app_commands
 
 from adapters.discord_adapter.limits import MAX_DESCRIPTION, shorten
 from adapters.discord_adapter.wording import SORRY, UNKNOWN_COMMAND
-from core.events import MenuCommand
+from core.events import MenuCommand, handling
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,12 @@ class CoachTree(app_commands.CommandTree[Any]):
     ) -> None:
         """A command Discord still shows but this version no longer has (or whose options
         changed) gets a clear answer instead of "The application did not respond"."""
+        with handling(str(interaction.id)):
+            await self._explain(interaction, error)
+
+    async def _explain(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
         outdated = (app_commands.CommandNotFound, app_commands.CommandSignatureMismatch)
         if isinstance(error, outdated):
             log.warning("outdated slash command used: %s", error)

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import discord
 
 from adapters.discord_adapter.config import PLATFORM
+from core.engine.payloads import UNREADABLE
 from core.events import ChatRef, Event, MenuCommand, Sender
 
 
@@ -36,6 +37,19 @@ def command_event(
         private=not in_guild or not command.in_groups,
     )
     return Incoming(event, ephemeral=in_guild and not group_level)
+
+
+def pressed_payload(interaction: discord.Interaction[Any]) -> str:
+    """What a component interaction hands the coach: a button's custom_id is the payload
+    it was drawn with (or one forged or left by an older version: the coach tells them
+    apart); anything else — a select menu or a form from an older version — is a press
+    the coach cannot read, and is answered as an expired button."""
+    data: dict[str, Any] = dict(interaction.data or {})
+    custom_id = data.get("custom_id")
+    is_button = data.get("component_type") == discord.ComponentType.button.value
+    if interaction.type is discord.InteractionType.component and is_button and custom_id:
+        return str(custom_id)
+    return UNREADABLE
 
 
 def press_event(interaction: discord.Interaction[Any], payload: str) -> Incoming:

@@ -9,7 +9,9 @@ getChatMember only for `/cohort` commands and cohort buttons in groups; elsewher
 
 Out: plain text (no parse mode, so nothing a user typed can turn into markup), split at
 4,096 characters; reply buttons as an inline keyboard; `Reply.image` as a photo and
-`Reply.file` as a document. Every button press is answered (`answerCallbackQuery`). Pressing
+`Reply.file` as a document. Every button press is answered (`answerCallbackQuery`) once the
+coach has answered it, with the reply's `notice` when the press did nothing (an expired or
+stale button) — the spinner never just stops in silence. Pressing
 an answer to a question replaces that question, in place, with the coach's next message, so a
 guided check-in stays one tidy message; any other button press just drops the old keyboard
 (in groups, shared menus are left as they are). A reply marked `private` in a group goes to the
@@ -19,7 +21,8 @@ Modes: long polling by default; a webhook (`webhook_url` set) for several worker
 load balancer, served by a small aiohttp server that checks the secret token on every request.
 
 Failures never stop the process: 429s are waited out (live replies here, proactive sends by
-the outbox, which holds the whole queue; PTB's `AIORateLimiter` paces), network errors
+the outbox, which holds the whole queue; PTB's `AIORateLimiter` paces, and hands a 429 back
+without calling it an error, since it never is the end of a message), network errors
 retried with backoff, a user who blocked the bot is reported through `on_unreachable`, and a
 malformed update is logged and skipped (it would otherwise block getUpdates for good). A
 message is never sent twice: a send that timed out waiting for Telegram's answer may have
@@ -28,9 +31,9 @@ happened before Telegram acted (no connection, an error status, a 429) are.
 
 The pieces: `config` (settings, URLs, the webhook secret), `adapter` (lifecycle and updates
 in), `sending` (replies out), `rendering` (Telegram's message limits), `commands` (menus,
-which commands are ours), `errors` (reading failures, retrying calls), `webhook` (the
-server) and `redact` (secrets kept out of logs). Every module logs as "adapters.telegram",
-the one name the adapter had before it was split.
+which commands are ours), `errors` (reading failures, retrying calls), `pacing` (the rate
+limiter), `webhook` (the server) and `redact` (secrets kept out of logs). Every module logs
+as "adapters.telegram", the one name the adapter had before it was split.
 """
 
 from adapters.telegram.adapter import TelegramAdapter

@@ -20,7 +20,7 @@ from typing import Any
 from telegram import CallbackQuery, Chat, ChatMemberUpdated, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
+from telegram.ext import Application, ContextTypes, TypeHandler
 
 from adapters.telegram.commands import command_target, menus, needs_admin_check
 from adapters.telegram.config import (
@@ -31,12 +31,13 @@ from adapters.telegram.config import (
     webhook_secret_for,
 )
 from adapters.telegram.errors import SkipMalformedUpdates, call
+from adapters.telegram.pacing import QuietRateLimiter
 from adapters.telegram.redact import RedactSecrets
-from adapters.telegram.rendering import MAX_ALERT, utf16_len
+from adapters.telegram.rendering import MAX_ALERT, press_notice, utf16_len
 from adapters.telegram.sending import TelegramSender, fits_in_place
 from adapters.telegram.webhook import WebhookServer
-from core.engine.payloads import owner_tag, parse_question_payload
-from core.events import ChatRef, Event, MenuCommand, Reply, Sender
+from core.engine.payloads import UNREADABLE, owner_tag, parse_question_payload
+from core.events import ChatRef, Event, MenuCommand, Reply, Sender, handling
 
 log = logging.getLogger("adapters.telegram")  # one logger for the whole adapter
 
@@ -82,7 +83,7 @@ class TelegramAdapter:
             .token(config.token)
             .base_url(base_url)
             .base_file_url(base_file_url)
-            .rate_limiter(AIORateLimiter(max_retries=config.rate_limit_retries))
+            .rate_limiter(QuietRateLimiter(max_retries=config.rate_limit_retries))
             .read_timeout(config.read_timeout)
             .concurrent_updates(max(1, config.concurrent_updates))
         )
@@ -191,6 +192,11 @@ class TelegramAdapter:
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat
         lock = self._locks.setdefault(chat.id if chat else 0, asyncio.Lock())
+        # Every line logged from here on, by the coach, PTB or httpx, names the update.
+        with handling(str(update.update_id)):
+            await self._in_order(update, lock)
+
+    async def _in_order(self, update: Update, lock: asyncio.Lock) -> None:
         async with lock:  # one chat's updates in arrival order; other chats run alongside
             try:
                 if update.callback_query is not None:
@@ -242,18 +248,19 @@ class TelegramAdapter:
         return author is not None and author.id == self.app.bot.id
 
     async def _on_press(self, update: Update, query: CallbackQuery) -> None:
+        """A button press. The button's spinner runs until the coach has answered, so that
+        a press that did nothing (an expired or stale button) is told so right on it
+        (the replies' `notice`); the replies themselves follow as messages."""
         user = query.from_user
         origin = query.message
-        payload = query.data
-        if origin is None or not payload:
+        if origin is None:  # on an inline-mode message: none of the coach's
             await self._answer(query)
             return
+        payload = query.data or UNREADABLE
         chat = origin.chat
         is_group = chat.type in GROUP_TYPES
         question = parse_question_payload(payload)
         foreign = question is not None and question.owner != owner_tag(PLATFORM, str(user.id))
-        if not foreign:
-            await self._answer(query)  # stops the button's spinner at once
         admin = (
             is_group and needs_admin_check(None, payload) and await self._is_admin(chat, user.id)
         )
@@ -264,7 +271,11 @@ class TelegramAdapter:
             when=datetime.now(UTC),
             update_id=str(update.update_id),
         )
-        replies = await self.handle(event)
+        try:
+            replies = await self.handle(event)
+        except Exception:
+            await self._answer(query)  # the spinner stops, whatever happened
+            raise
         message = origin if isinstance(origin, Message) else None
         sender = self._sender
         if foreign:
@@ -272,11 +283,12 @@ class TelegramAdapter:
             note = "\n".join(r.text for r in replies)
             quiet = all(not (r.buttons or r.image or r.file) for r in replies)
             if replies and quiet and utf16_len(note) <= MAX_ALERT:
-                await self._answer(query, note)
+                await self._answer(query, note, alert=True)
                 return
             await self._answer(query)
             await sender.deliver(event, replies, message, quote=False)
             return
+        await self._answer(query, press_notice(replies))
         if not replies:
             return  # a delivery we had handled already
         if message is not None:
@@ -307,11 +319,11 @@ class TelegramAdapter:
             return False
         return member.status in ADMIN_STATUSES
 
-    async def _answer(self, query: CallbackQuery, alert: str | None = None) -> None:
+    async def _answer(self, query: CallbackQuery, text: str = "", *, alert: bool = False) -> None:
+        """Stop the button's spinner, with `text` as a passing notice (or, with `alert`, a
+        box to dismiss) when there is something to say about the press itself."""
         try:
-            await self.app.bot.answer_callback_query(
-                query.id, text=alert, show_alert=alert is not None
-            )
+            await self.app.bot.answer_callback_query(query.id, text=text or None, show_alert=alert)
         except TelegramError as exc:  # too old, or answered already
             log.debug("could not answer a button press: %s", exc.message)
 

@@ -76,6 +76,7 @@ async def call(make: Callable[[], Awaitable[T]], *, retries: int = 0, idempotent
             wait = retry_seconds(exc)
             if attempt == retries or wait > MAX_LIVE_WAIT:
                 raise
+            log.warning("Telegram rate limit: trying again in %.0f s", wait)
             await asyncio.sleep(wait)
         except NetworkError as exc:
             if attempt == retries:

@@ -8,6 +8,8 @@ button fail the whole message.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 
 from core.events import MAX_PAYLOAD_BYTES, Reply
@@ -51,6 +53,15 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
         current += piece
     parts.append(current)
     return [p.strip("\n") for p in parts if p.strip()]
+
+
+def press_notice(replies: Sequence[Reply]) -> str:
+    """What answers the button press itself (answerCallbackQuery): the first reply's
+    `notice`, cut to Telegram's 200 units; empty when the replies are answer enough."""
+    notice = next((r.notice for r in replies if r.notice), "")
+    if utf16_len(notice) <= MAX_ALERT:
+        return notice
+    return _cut(notice, MAX_ALERT - 1)[0].rstrip() + "…"
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

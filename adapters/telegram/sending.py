@@ -168,6 +168,7 @@ class TelegramSender:
             return "unreachable"
         except BadRequest as exc:
             if is_chat_gone(exc):
+                log.info("Telegram chat %s is gone: %s", chat.chat_id, exc.message)
                 await self.report_unreachable(chat)
                 return "unreachable"
             log.warning("Telegram refused a reply to %s: %s", chat.chat_id, exc.message)

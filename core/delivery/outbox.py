@@ -259,7 +259,16 @@ class Outbox:
                     await platform.send(chat, decode_reply(row.message))
                 except RetryLater as exc:
                     # Surely not delivered. Wait it out here: the lease keeps other
-                    # senders off this row.
+                    # senders off this row. Handled, so a warning: an operator sees a
+                    # platform pushing back, not a failure.
+                    log.warning(
+                        "outbox row %s to %s chat %s held back (%s); sending again in %.1f s",
+                        row.id,
+                        row.platform,
+                        row.chat_id,
+                        exc,
+                        exc.after,
+                    )
                     self.stats.retried += 1
                     await self._mark(row.id, None)
                     limiter.hold(exc.after)
@@ -269,7 +278,15 @@ class Outbox:
                     log.warning("outbox row %s may or may not have arrived: %s", row.id, exc)
                     await self._finish(row.id, failed=UNCONFIRMED)
                     return
-                except Unreachable:
+                except Unreachable as exc:
+                    # The user blocked the bot or the chat is gone: an everyday event.
+                    log.info(
+                        "outbox row %s to %s chat %s not sent: the chat is unreachable (%s)",
+                        row.id,
+                        row.platform,
+                        row.chat_id,
+                        exc,
+                    )
                     self.stats.unreachable += 1
                     await self._finish(row.id, failed="unreachable")
                     await self._mark_unreachable(row.user_id, chat)

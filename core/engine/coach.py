@@ -28,7 +28,7 @@ from core.engine.free_text import FreeText, RouteFlow
 from core.engine.payloads import parse_question_payload
 from core.engine.ticks import DEFAULT_GRACE, DueWork, TickResult, run_tick
 from core.engine.turn import CommandHandler, Flow, Replies, Turn
-from core.events import Event, Reply
+from core.events import Button, Event, Reply, handling
 from core.rules.intents import Intent, read_intent
 from core.rules.text import MAX_TEXT, clean_text, parse_command
 from core.rules.triage import is_red_flag
@@ -40,6 +40,9 @@ from core.storage.users import UserRecord, ensure_chat, set_user_fields
 log = logging.getLogger(__name__)
 
 ButtonHandler = Callable[[Turn, str], Awaitable[Replies]]
+Buttons = tuple[tuple[Button, ...], ...]
+# What a user can do now, as buttons for the chat of `turn` (`Coach.offer_next_steps`).
+NextSteps = Callable[[Turn], Buttons]
 
 TOO_LONG = (
     f"That message is too long for me — I read up to {MAX_TEXT:,} characters at a time. "
@@ -52,6 +55,14 @@ DB_BUSY = (
 )
 NOT_AN_ANSWER = Reply("Sorry, that isn't one of the answers I can take here.")
 FOREIGN_BUTTON = "That button belongs to someone else's question — start your own with /help."
+# A button this version has no handler for: an older message's, or a forged one.
+EXPIRED = "This button has expired — it's from an older message."
+EXPIRED_NOTICE = "This button has expired."
+# A button of a question the user has moved on from (or that was never theirs to answer).
+STALE = "That button is from an earlier question, so I've left it alone."
+STALE_NOTICE = "That button is from an earlier question."
+NOW = " Here's what you can do now:"
+NO_STEPS = " Send /help to see what I can do."
 INTERNAL = (
     "Sorry, I tripped over that one. Nothing you had recorded was lost — "
     "please try again, or send /help."
@@ -105,6 +116,7 @@ class Coach:
         self._reads_pain: set[str] = set()
         self.due: list[DueWork] = []
         self._warm_ups: list[WarmsUp] = []
+        self._next_steps: NextSteps | None = None
         self.flow(RouteFlow(self.free_text))
 
     # -- registration ---------------------------------------------------------------
@@ -144,6 +156,11 @@ class Coach:
         """Queue `work` on every scheduler tick (see `core.engine.ticks`)."""
         self.due.append(work)
 
+    def offer_next_steps(self, steps: NextSteps) -> None:
+        """What a user can do now, as buttons (Basics registers the main actions): offered
+        wherever a press leads nowhere any more, so that it never ends in a dead end."""
+        self._next_steps = steps
+
     def link(self, prefix: str, handler: ButtonHandler) -> None:
         """Handle `/start <prefix>-<arg>`: what a deep link into the private chat sends
         (see `Reply.link`)."""
@@ -162,6 +179,10 @@ class Coach:
         return GroupCommit(self.db, lanes=self.db.parallel)
 
     async def handle(self, event: Event) -> list[Reply]:
+        with handling(event.update_id):
+            return await self._handle(event)
+
+    async def _handle(self, event: Event) -> list[Reply]:
         if self.flood is not None:
             # Before any database work: a flood costs the others nothing.
             refused = self.flood.check(event)
@@ -199,6 +220,12 @@ class Coach:
         return await self.group.run(key, partial(self._unit, event, text))
 
     async def _unit(self, event: Event, text: str, conn: AsyncConnection) -> list[Reply]:
+        # Run by whichever task commits the group (`GroupCommit`), not the event's own:
+        # the event's id is set again here, so its lines stay tied to it.
+        with handling(event.update_id):
+            return await self._turn(event, text, conn)
+
+    async def _turn(self, event: Event, text: str, conn: AsyncConnection) -> list[Reply]:
         opened = await open_turn(conn, event.sender, event.update_id)
         if opened is None:
             return []  # delivered twice: the first delivery was answered
@@ -213,6 +240,15 @@ class Coach:
         if turn.changed and not turn.forgotten:
             await save_conversation(conn, user.id, turn.convo)
         return replies
+
+    def expired_button(self, turn: Turn) -> Reply:
+        """The answer to a button no handler takes (an older version's, or a forged one):
+        said where it was pressed, and what the user can do now."""
+        return self._dead_end(turn, EXPIRED, EXPIRED_NOTICE)
+
+    def _dead_end(self, turn: Turn, text: str, notice: str) -> Reply:
+        steps = self._next_steps(turn) if self._next_steps is not None else ()
+        return Reply(text + (NOW if steps else NO_STEPS), steps, notice=notice)
 
     async def run_command(self, turn: Turn, name: str, args: str) -> Replies:
         command = self.commands.get(name)
@@ -267,10 +303,10 @@ class Coach:
                 return [Reply(FOREIGN_BUTTON)]
             convo = turn.convo
             if convo is None or convo.seq != press.seq or convo.flow not in self.flows:
-                stale = [Reply("That button is from an earlier question, so I've left it alone.")]
                 if convo is not None and convo.flow in self.flows:
-                    return stale + await self.flows[convo.flow].resume(turn)
-                return stale
+                    stale = Reply(STALE, notice=STALE_NOTICE)
+                    return [stale, *await self.flows[convo.flow].resume(turn)]
+                return [self._dead_end(turn, STALE, STALE_NOTICE)]
             flow = self.flows[convo.flow]
             replies = await flow.on_choice(turn, press.value)
             if replies is not None:
@@ -279,11 +315,7 @@ class Coach:
         prefix, _, arg = payload.partition(":")
         handler = self.buttons.get(prefix)
         if handler is None:
-            return [
-                Reply(
-                    "I don't recognise that button — it may be from an older message. Send /help."
-                )
-            ]
+            return [self.expired_button(turn)]
         return await handler(turn, arg)
 
     def _unknown_command_text(self, name: str) -> str:

@@ -11,6 +11,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+# What an adapter hands the coach for a press it cannot read as one of the coach's
+# buttons: a select menu or form on a message from an older version, a Telegram press
+# without callback data. No button handler takes it, so it is answered like any button
+# that has expired — with what the user can do now, instead of silence.
+UNREADABLE = "?"
+
 
 @dataclass(frozen=True, slots=True)
 class QuestionPress:

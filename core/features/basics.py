@@ -3,7 +3,7 @@ the answer to a greeting, a thanks or "what can you do?" typed in plain words.""
 
 from __future__ import annotations
 
-from core.engine.coach import Coach, Command
+from core.engine.coach import Buttons, Coach, Command
 from core.engine.turn import Replies, Turn
 from core.events import Button, Reply, rows
 from core.rules.intents import Greeting, Intent, read_greeting
@@ -47,6 +47,8 @@ MAIN_ACTIONS = (
     ("Describe a pain", "pain"),
     ("Ask a question", "ask"),
 )
+# In a group the main actions are private commands: what works there is the menu.
+GROUP_ACTIONS = (("What I can do", "help"),)
 
 
 class Basics:
@@ -65,6 +67,7 @@ class Basics:
         coach.button("cmd", self.press_command)
         coach.button("tz", self.press_zone)
         coach.on_free_text(Intent.GREETING, self.greet)
+        coach.offer_next_steps(self.main_actions)
 
     async def start(self, turn: Turn, args: str) -> Replies:
         prefix, _, arg = args.strip().partition("-")
@@ -91,10 +94,20 @@ class Basics:
         """A greeting, a thanks or "what can you do?" in plain words: a short answer and
         the main things to do, as buttons — never "I'm not sure"."""
         name = f", {turn.user.display_name}" if turn.user.display_name else ""
-        actions = (
-            Button(label, f"cmd:{c}") for label, c in MAIN_ACTIONS if c in self.coach.commands
-        )
-        return [Reply(GREETINGS[read_greeting(text)].format(name=name), rows(*actions))]
+        greeting = GREETINGS[read_greeting(text)].format(name=name)
+        return [Reply(greeting, self.main_actions(turn))]
+
+    def main_actions(self, turn: Turn) -> Buttons:
+        """The main things to do, as buttons that work in this chat: with the answer to a
+        greeting, and wherever a press leads nowhere any more (`Coach.expired_button`)."""
+        group = turn.event.chat.is_group
+        works = {
+            name
+            for name, command in self.coach.commands.items()
+            if (command.in_groups if group else command.in_private)
+        }
+        actions = GROUP_ACTIONS if group else MAIN_ACTIONS
+        return rows(*(Button(label, f"cmd:{c}") for label, c in actions if c in works))
 
     async def help(self, turn: Turn, args: str) -> Replies:
         group = turn.event.chat.is_group
@@ -134,8 +147,8 @@ class Basics:
         return [Reply("Okay, stopped there. Send /help whenever you're ready.")]
 
     async def press_command(self, turn: Turn, name: str) -> Replies:
-        if name not in self.coach.commands:
-            return [Reply("That button is out of date. Send /help to see what I can do.")]
+        if name not in self.coach.commands:  # a command this version no longer has
+            return [self.coach.expired_button(turn)]
         return await self.coach.run_command(turn, name, "")
 
     async def press_zone(self, turn: Turn, zone: str) -> Replies:

@@ -21,6 +21,7 @@ process, waiting on each other's row lock.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -51,7 +52,10 @@ class GroupCommit:
         self._queues[lane].append((unit, future))
         if lane not in self._draining:
             self._draining.add(lane)
-            task = asyncio.create_task(self._drain(lane))
+            # Started by one caller, working for many: it runs in a context of its own,
+            # not the starter's (which would tag every unit's log lines with that
+            # caller's event id); each unit sets what it needs itself.
+            task = asyncio.create_task(self._drain(lane), context=contextvars.Context())
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         return await future

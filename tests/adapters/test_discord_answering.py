@@ -7,11 +7,16 @@ group-level replies only, and nobody is ever pinged.
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
+import pytest
+
 from core.engine.coach import Command
 from core.engine.turn import Turn
 from core.events import ChatRef, Event, Reply
 from core.storage.db import Database
-from tests.adapters.discord_helpers import Bot, delayed, running_bot
+from tests.adapters.discord_helpers import Bot, delayed, running_bot, text
 
 # The fixtures `bot`, `database` and `fake`: pytest finds them among this module's names.
 from tests.adapters.discord_helpers import bot_fixture as bot_fixture
@@ -19,6 +24,29 @@ from tests.adapters.discord_helpers import database_fixture as database_fixture
 from tests.adapters.discord_helpers import fake_fixture as fake_fixture
 from tests.conftest import build_coach
 from tests.fakes.discord_api import FakeDiscord
+from tests.fakes.discord_payloads import EPHEMERAL
+
+# What an older version of the bot left on a message: a button of a feature this version
+# does not have, and a select menu (this version draws buttons only).
+LEGACY_COMPONENTS: list[dict[str, Any]] = [
+    {
+        "type": 1,
+        "components": [{"type": 2, "style": 2, "label": "My streak", "custom_id": "streak:show"}],
+    },
+    {
+        "type": 1,
+        "components": [
+            {
+                "type": 3,
+                "custom_id": "pick-group",
+                "options": [{"label": "Quads", "value": "quads"}],
+                "min_values": 1,
+                "max_values": 1,
+            }
+        ],
+    },
+]
+MAIN_ACTIONS = ["Check in", "Am I ready?", "Describe a pain", "Ask a question"]
 
 
 async def test_a_slow_answer_is_deferred_in_time_then_followed_up(
@@ -139,3 +167,34 @@ async def test_names_and_quoted_text_never_ping_anyone(
     ]
     assert len(posted) == 2
     assert all(p["allowed_mentions"]["parse"] == [] for p in posted)  # shown, never pinged
+
+
+async def test_a_press_nothing_handles_is_answered_privately_and_never_fails(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An older version's button, a custom_id no message carries, an old select menu:
+    each is answered at once — "expired", and what to do now — for the presser's eyes
+    only, instead of Discord's "This interaction failed"."""
+    fake = bot.fake
+    kim = fake.user("Kim")
+    old = fake.post(fake.dm_channel(kim), "Your streak: 4 days", LEGACY_COMPONENTS)
+    presses = [
+        await fake.press(kim, old, "My streak"),
+        await fake.use(kim, old, "forged:" + "x" * 60),
+        await fake.use(kim, old, "pick-group", component_type=3, values=["quads"]),
+    ]
+    for interaction in presses:
+        [expired] = await bot.answers(interaction)
+        [callback] = fake.calls_to("POST", rf"/interactions/{interaction}/.+/callback")
+        assert callback.body["type"] == 4  # answered directly, with a message
+        assert callback.body["data"]["flags"] & EPHEMERAL and expired.ephemeral
+        assert expired.content.startswith("This button has expired")
+        assert [label for label, _ in expired.buttons] == MAIN_ACTIONS
+    started = await bot.press(kim, expired, "Check in")  # and what it offers works
+    assert "Start check-in" in [label for m in started for label, _ in m.buttons]
+
+    public = fake.post(fake.channel_id, "Cohort week 1", LEGACY_COMPONENTS)
+    [shown] = await bot.press(fake.user("Lou"), public, "My streak")
+    assert "This button has expired" in text([shown]) and shown.ephemeral
+    assert [label for label, _ in shown.buttons] == ["What I can do"]  # works in a channel
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -70,6 +70,24 @@ async def test_a_full_check_in_by_buttons_stays_one_tidy_message(bot: Harness) -
     assert len(bot.tg.sent("answerCallbackQuery", since=mark)) == 4
 
 
+async def test_an_expired_button_stops_its_spinner_with_a_notice_and_offers_what_next(
+    bot: Harness,
+) -> None:
+    welcome = await bot.say(ALICE, "/start")
+    for data in ("streak:show", "cmd:streak"):  # an older version's feature, and command
+        mark = bot.tg.mark()
+        bot.tg.push(bot.tg.press_data(ALICE, welcome.result, data))
+        [answered] = await bot.tg.wait_for("answerCallbackQuery", since=mark)
+        [offered] = await bot.tg.wait_for("sendMessage", since=mark)
+        assert answered.params["text"] == "This button has expired."
+        assert answered.params.get("show_alert") != "true"  # a passing notice, not a box
+        assert answered.at <= offered.at
+        assert offered.text.startswith("This button has expired — it's from an older message.")
+        assert offered.labels == ["Check in", "Am I ready?", "Describe a pain", "Ask a question"]
+    started = await bot.press(ALICE, offered, "Check in")  # and what it offers works
+    assert "Start check-in" in started.labels
+
+
 async def test_ready_walks_to_a_verdict(bot: Harness) -> None:
     question = await bot.say(ALICE, "/ready")
     assert "Still sore" in question.labels

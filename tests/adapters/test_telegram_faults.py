@@ -42,7 +42,9 @@ async def test_an_update_delivered_twice_is_answered_once(bot: Harness) -> None:
     assert len(texts) == 2 and texts[1].startswith("Here's what I can do")
 
 
-async def test_a_429_is_waited_out_and_the_reply_still_arrives(bot: Harness) -> None:
+async def test_a_429_is_waited_out_and_the_reply_still_arrives(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     bot.tg.fail("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
     mark = bot.tg.mark()
     answer = await bot.say(ALICE, "/help")
@@ -51,6 +53,9 @@ async def test_a_429_is_waited_out_and_the_reply_still_arrives(bot: Harness) -> 
     assert [c.status for c in attempts] == [429, 200]
     assert attempts[1].at - attempts[0].at >= 1.0
     assert answer.text.startswith("Here's what I can do")
+    waits = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert waits == ["Telegram rate limit: trying again in 1 s"]  # handled: no error
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
 
 
 async def test_a_network_error_is_retried_and_the_token_never_logged(
@@ -131,6 +136,20 @@ async def test_send_maps_platform_answers_for_the_outbox(tg: FakeTelegram) -> No
         with pytest.raises(RetryLater):
             await bot.adapter.send(alice, Reply("again"))
     assert bot.unreachable == []  # the outbox marks users; send() only reports
+
+
+async def test_a_429_past_the_limiters_own_retries_comes_back_unlogged(
+    tg: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    """PTB's rate limiter still retries as configured; the 429 it then gives up on is
+    the outbox's to wait out (and to log, once), not an error with a traceback."""
+    async with running(tg, Scripted(), rate_limit_retries=1) as bot:
+        tg.fail("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1, times=2)
+        with pytest.raises(RetryLater) as waited:
+            await bot.adapter.send(ChatRef("telegram", str(ALICE)), Reply("Leg day today"))
+    assert waited.value.after == 1
+    assert [c.status for c in tg.calls if c.method == "sendMessage"] == [429, 429]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
 
 
 async def test_the_fakes_flood_limit_answers_429_beyond_its_rolling_second() -> None:

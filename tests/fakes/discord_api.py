@@ -5,7 +5,8 @@ Discord: log-in, `GET /gateway/bot`, IDENTIFY → READY → GUILD_CREATE per sha
 slash-command sync, INTERACTION_CREATE dispatches, interaction callbacks (answer,
 defer), follow-ups (the first one after a "thinking" defer fills that message, as on
 Discord), DM channel creation and channel messages, multipart file uploads. Tests
-script users (`slash`, `press`), read what they would see (`replies`), and inject
+script users (`slash`, `press`, or `use` for any component id, forged or from a
+message an older version `post`ed), read what they would see (`replies`), and inject
 faults: closed DMs (403, code 50007) and 429s with Discord's headers and body.
 
 Snowflakes carry the current time, so `interaction.created_at` is "now". An interaction
@@ -134,10 +135,31 @@ class FakeDiscord:
         """The user presses the button labelled `label` (or starting so) on `message`."""
         for text, custom_id in message.buttons:
             if text == label or text.startswith(label):
-                data = {"custom_id": custom_id, "component_type": 2}
-                guild = message.channel_id == self.channel_id
-                return await self._interact(user, 3, data, guild=guild, message=message)
+                return await self.use(user, message, custom_id)
         raise AssertionError(f"no button {label!r} in {[b for b, _ in message.buttons]}")
+
+    async def use(
+        self,
+        user: User,
+        message: Message,
+        custom_id: str,
+        *,
+        component_type: int = 2,
+        values: list[str] | None = None,
+    ) -> int:
+        """The user works the component `custom_id` on `message` — also one the message
+        does not carry (a forged press) — as a button, or with `component_type` 3 as a
+        select menu choosing `values`; returns the interaction id."""
+        data: dict[str, Any] = {"custom_id": custom_id, "component_type": component_type}
+        if values is not None:
+            data["values"] = values
+        guild = message.channel_id == self.channel_id
+        return await self._interact(user, 3, data, guild=guild, message=message)
+
+    def post(self, channel_id: int, content: str, components: list[dict[str, Any]]) -> Message:
+        """A message of the bot's in `channel_id` with these raw `components` (action
+        rows), as an earlier version of the bot might have left it."""
+        return self._store(channel_id, {"content": content, "components": components}, {})
 
     def replies(self, interaction_id: int) -> list[Message]:
         record = self.interactions[interaction_id]

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.engine.coach import Coach
+from core.engine.payloads import UNREADABLE, owner_tag
 from core.events import ChatRef, Event, Sender
 from core.rules.text import MAX_TEXT
 from core.storage.schema import USER_TABLES, metadata, users
@@ -95,9 +96,57 @@ async def test_forged_and_foreign_buttons_never_act(chat_as: Callable[..., Chat]
     await mallory.send_payload("q:zz:999:yes")
     assert "someone else's" in mallory.text
     await mallory.send_payload("nonsense:\u0000payload")
-    assert "don't recognise that button" in mallory.text
+    assert "This button has expired" in mallory.text
     await alice.say("/timezone")
     assert "Your time zone is UTC" in alice.text  # alice still exists, nothing deleted
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "streak:show",  # a feature an older version had
+        "cmd:streak",  # a command this version no longer has
+        UNREADABLE,  # a select menu on an old Discord message
+        "q:{me}:7:yes",  # a question of theirs that is long gone: nothing to resume
+    ],
+)
+async def test_a_button_that_leads_nowhere_says_so_and_offers_what_to_do_now(
+    chat_as: Callable[..., Chat], payload: str
+) -> None:
+    chat = chat_as()
+    [reply] = await chat.send_payload(payload.format(me=owner_tag("test", "u1")))
+    assert reply.notice  # said right where it was pressed, too (Telegram's answer)
+    assert reply.text.endswith("Here's what you can do now:")
+    labels = [b.label for b in reply.flat_buttons]
+    assert labels == ["Check in", "Am I ready?", "Describe a pain", "Ask a question"]
+    assert all(len(b.payload.encode()) <= 64 for b in reply.flat_buttons)
+    await chat.press("Check in", [reply])  # and they work
+    assert "Start check-in" in str(chat.last)
+
+
+async def test_an_expired_press_and_a_stale_one_are_told_apart(
+    chat_as: Callable[..., Chat],
+) -> None:
+    chat = chat_as()
+    [expired] = await chat.send_payload("streak:show")
+    assert expired.text.startswith("This button has expired — it's from an older message.")
+    assert expired.notice == "This button has expired."
+    old = await chat.say("/forget")
+    await chat.say("/timezone")
+    stale, question = await chat.press("No, keep it", old)
+    assert stale.notice == "That button is from an earlier question."
+    assert stale.buttons == ()  # the question asked again is what to do now
+    assert "Type your city" in question.text
+
+
+async def test_an_expired_press_in_a_group_offers_what_works_there(coach: Coach) -> None:
+    sender = Sender("test", "ann", "Ann")
+    group = ChatRef("test", "-100", is_group=True)
+    [reply] = await coach.handle(Event(sender, group, payload="streak:show"))
+    assert "This button has expired" in reply.text
+    assert [b.label for b in reply.flat_buttons] == ["What I can do"]
+    [menu] = await coach.handle(Event(sender, group, payload=reply.flat_buttons[0].payload))
+    assert menu.text.startswith("Here's what I can do")
 
 
 async def test_forget_deletes_every_row_of_the_user_and_no_one_elses(
