@@ -56,8 +56,10 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine  # noqa: E402
 
 from bot.app import features  # noqa: E402
+from bot.metrics import PrometheusMetrics  # noqa: E402
 from core.engine.coach import Coach  # noqa: E402
 from core.events import ChatRef, Event, Reply, Sender  # noqa: E402
+from core.metrics import NO_METRICS, Metrics  # noqa: E402
 from core.storage.db import BUSY_TIMEOUT_MS, Database, _tune_sqlite  # noqa: E402
 from core.storage.schema import checkins, readiness_checks  # noqa: E402
 
@@ -133,16 +135,19 @@ async def lanes(count: int, jobs: list[Callable[[], Awaitable[None]]]) -> float:
 # --- the coach -----------------------------------------------------------------------------
 
 
+RUN_NUMBER = itertools.count()
+
+
 class User:
     """One simulated person: acts on the replies they get, one event at a time."""
 
     ids = itertools.count(1)
 
-    def __init__(self, coach: Coach, n: int) -> None:
+    def __init__(self, coach: Coach, n: int, group: str = "") -> None:
         self.coach = coach
         self.n = n
-        self.sender = Sender("bench", f"user{n}", f"User {n}")
-        self.chat = ChatRef("bench", f"user{n}")
+        self.sender = Sender("bench", f"{group}user{n}", f"User {n}")
+        self.chat = ChatRef("bench", f"{group}user{n}")
 
     async def send(
         self, run: Run | None, when: datetime, text: str | None = None, payload: str | None = None
@@ -178,9 +183,25 @@ def button(replies: list[Reply], value: str) -> str:
     raise AssertionError(f"no button for {value!r} in {[r.text[:60] for r in replies]}")
 
 
-async def coach_run(db: Database, users: int, rounds: int, concurrency: int) -> Run:
-    coach = Coach(db).install(features())
-    people = [User(coach, n) for n in range(users)]
+async def stored(db: Database) -> tuple[int, int]:
+    """Check-ins and readiness checks in the database."""
+    async with db.transaction() as conn:
+        found = [
+            int(await conn.scalar(select(func.count()).select_from(table)) or 0)
+            for table in (checkins, readiness_checks)
+        ]
+    return found[0], found[1]
+
+
+async def coach_run(
+    db: Database, users: int, rounds: int, concurrency: int, metrics: Metrics = NO_METRICS
+) -> Run:
+    """`users` new people (named after the metrics setting, so runs on one database do not
+    share anyone) for `rounds` counted rounds."""
+    coach = Coach(db, metrics=metrics).install(features())
+    group = type(metrics).__name__
+    stored_before, checks_before = await stored(db)
+    people = [User(coach, n, group) for n in range(users)]
     await lanes(concurrency, [functools.partial(p.round, 0, None) for p in people])  # warm-up
     run = Run()
     cpu = time.process_time()
@@ -189,12 +210,11 @@ async def coach_run(db: Database, users: int, rounds: int, concurrency: int) -> 
             concurrency, [functools.partial(p.round, r, run) for p in people]
         )
     run.cpu = time.process_time() - cpu
-    async with db.transaction() as conn:
-        stored = await conn.scalar(select(func.count()).select_from(checkins))
-        checks = await conn.scalar(select(func.count()).select_from(readiness_checks))
+    after = await stored(db)
+    stored_rows, checks = after[0] - stored_before, after[1] - checks_before
     want = users * (rounds + 1)
-    if (stored, checks) != (want, want):
-        raise AssertionError(f"stored {stored} check-ins and {checks} checks, expected {want}")
+    if (stored_rows, checks) != (want, want):
+        raise AssertionError(f"stored {stored_rows} check-ins and {checks} checks, expected {want}")
     return run
 
 
@@ -258,7 +278,13 @@ async def measure_once(
         await db.close()
     db = Database(url, pool_size=pool)
     try:
-        runs["coach"] = await coach_run(db, args.users, args.rounds, concurrency)
+        # With and without /metrics' counting, the order alternating from run to run so
+        # neither always meets a warmer database.
+        order = [("coach", NO_METRICS), ("coach, metrics on", PrometheusMetrics())]
+        if next(RUN_NUMBER) % 2:
+            order.reverse()
+        for label, metrics in order:
+            runs[label] = await coach_run(db, args.users, args.rounds, concurrency, metrics)
     finally:
         await db.close()
     return runs
@@ -282,6 +308,7 @@ async def measure(
             await drop(url)
     median = {label: median_run(runs) for label, runs in results.items()}
     coach = median.pop("coach")
+    counted = median.pop("coach, metrics on")
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     runs = f"median of {args.runs} runs" if args.runs > 1 else "one run"
     pooled = "" if name == "sqlite" else f"{pool} pooled connections, "
@@ -293,8 +320,11 @@ async def measure(
     for label, floor in median.items():
         print("  " + floor.line(label.ljust(width)))
     print("  " + coach.line("coach (check-in, FAQ, /ready)".ljust(width)))
+    print("  " + counted.line("  … with Prometheus metrics".ljust(width)))
     for label, floor in median.items():
         print(f"  coach rate / {label}: {coach.rate / floor.rate:.2f}")
+    cost = 1 - counted.rate / coach.rate
+    print(f"  metrics cost: {cost:.1%} of the throughput (target < 3%)")
 
 
 # --- databases -----------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from core.features.pain import Pain
 from core.features.program import Program
 from core.features.ready import Ready
 from core.features.reminders import Remind
+from core.metrics import NO_METRICS, Metrics
 from core.storage.db import Database
 from core.storage.housekeeping import prune_old_records, prune_processed_updates
 from core.storage.locks import exclusive_lock
@@ -50,10 +51,13 @@ def features() -> list[Feature]:
     ]
 
 
-async def open_coach(settings: Settings, *, flood: FloodControl | None = None) -> Coach:
+async def open_coach(
+    settings: Settings, *, flood: FloodControl | None = None, metrics: Metrics = NO_METRICS
+) -> Coach:
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
     await db.migrate()
-    return Coach(db, default_tz=settings.default_timezone, flood=flood).install(features())
+    coach = Coach(db, default_tz=settings.default_timezone, flood=flood, metrics=metrics)
+    return coach.install(features())
 
 
 def flood_control(settings: Settings) -> FloodControl:
@@ -86,8 +90,21 @@ async def run(settings: Settings, *, user_id: str) -> None:
     instead (reminders appear there too), so a new user sees the coach work with zero
     set-up."""
     # The local console is one trusted person (often piping a script): no flood control.
+    # Imported here: aiohttp and prometheus-client cost `coach chat` start-up time it never
+    # uses them for.
+    from bot.health import Health, platform_checks, serve
+    from bot.metrics import PrometheusMetrics
+
     public = settings.telegram_token is not None or settings.discord_token is not None
-    coach = await open_coach(settings, flood=flood_control(settings) if public else None)
+    metrics = PrometheusMetrics()
+    flood = flood_control(settings) if public else None
+    coach = await open_coach(settings, flood=flood, metrics=metrics)
+    health = Health(
+        coach.db,
+        metrics,
+        tick_seconds=settings.tick_seconds if settings.runs("scheduler") else None,
+        last_tick=lambda: coach.last_tick,
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -121,6 +138,7 @@ async def run(settings: Settings, *, user_id: str) -> None:
                 handle=coach.handle,
                 commands=coach.commands.values(),
                 on_unreachable=gone,
+                routes=health.routes(),  # a webhook worker serves them on its own port
             )
             await telegram.start()
             stack.push_async_callback(telegram.stop)
@@ -159,9 +177,15 @@ async def run(settings: Settings, *, user_id: str) -> None:
             # only then do the adapters stop and the database close.
             stack.push_async_callback(runs.wait)
             stack.callback(scheduler.shutdown, wait=False)
+        health.platforms = platform_checks(platforms)
+        if settings.health_port is not None:
+            stop_serving = await serve(
+                health.routes(), settings.health_listen, settings.health_port
+            )
+            stack.push_async_callback(stop_serving)
         log.info("running: %s", ", ".join(sorted({*platforms, *_scheduler(settings)})))
         senders = [
-            asyncio.create_task(send_while_elected(coach.db, platform, stop, gone))
+            asyncio.create_task(send_while_elected(coach.db, platform, stop, gone, metrics=metrics))
             for platform in platforms.values()
         ]
         await stop.wait()
@@ -196,13 +220,14 @@ async def send_while_elected(
     on_unreachable: Callable[[ChatRef], Awaitable[None]] | None = None,
     *,
     retry: float = 5.0,
+    metrics: Metrics = NO_METRICS,
 ) -> None:
     """Send the platform's queued messages while this process is its sender, and
     stand by otherwise. One process sends per platform: the platforms' rate limits are
     per bot, and a sender keeps them in its own memory. When the sender stops or
     dies, a standby takes over within `retry` seconds."""
     lock = exclusive_lock(db, f"outbox-{platform.name}")
-    sender = Outbox(db, {platform.name: platform}, on_unreachable=on_unreachable)
+    sender = Outbox(db, {platform.name: platform}, on_unreachable=on_unreachable, metrics=metrics)
     try:
         while not stop.is_set():
             try:

@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     # Discord scale-out: the total number of shards, and which of them this process runs.
     discord_shard_count: int | None = Field(default=None, ge=1)
     discord_shard_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    # /healthz, /readyz and /metrics on this port (`coach run`); None: not served. A Telegram
+    # webhook worker serves them on its webhook port whatever this says.
+    health_port: int | None = Field(default=None, ge=1, le=65535)
+    health_listen: str = "0.0.0.0"
     # Which parts this process runs (`coach run --role …`): "all" is every platform whose
     # token is set plus the scheduler; named roles must be configured, or start fails.
     roles: Annotated[tuple[str, ...], NoDecode] = ("all",)

@@ -130,6 +130,11 @@ class DiscordAdapter:
 
     # -- proactive messages out (the outbox's Platform) -----------------------------
 
+    @property
+    def connected(self) -> bool:
+        """Connected to the gateway, and ready."""
+        return self.client is not None and self.client.is_ready() and not self.client.is_closed()
+
     async def send(self, chat: ChatRef, reply: Reply) -> None:
         """Post one message: to the user's DM when `chat` is private (chat_id is the
         user id), else to the channel `chat_id`."""

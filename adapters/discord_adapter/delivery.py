@@ -50,14 +50,14 @@ async def deliver(
         for message in render(reply):
             await channel.send(**message.kwargs())
     except discord.RateLimited as exc:
-        raise RetryLater(exc.retry_after, "Discord rate limit") from exc
+        raise RetryLater(exc.retry_after, "Discord rate limit", rate_limited=True) from exc
     except (discord.Forbidden, discord.NotFound) as exc:
         await gone(chat)
         reason = "DMs closed" if exc.code == DMS_CLOSED else f"HTTP {exc.status} ({exc.code})"
         raise Unreachable(reason) from exc
     except discord.HTTPException as exc:
         if exc.status == 429:  # without Discord's headers: an edge (IP-level) limit
-            raise RetryLater(60.0, "rate limited at the edge") from exc
+            raise RetryLater(60.0, "rate limited at the edge", rate_limited=True) from exc
         if exc.status >= 500:
             raise RetryLater(5.0, f"Discord answered {exc.status}") from exc
         raise

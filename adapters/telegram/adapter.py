@@ -13,7 +13,7 @@ import functools
 import inspect
 import logging
 import weakref
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -35,7 +35,7 @@ from adapters.telegram.pacing import QuietRateLimiter
 from adapters.telegram.redact import RedactSecrets
 from adapters.telegram.rendering import MAX_ALERT, press_notice, utf16_len
 from adapters.telegram.sending import TelegramSender, fits_in_place
-from adapters.telegram.webhook import WebhookServer
+from adapters.telegram.webhook import Route, WebhookServer
 from core.engine.payloads import UNREADABLE, owner_tag, parse_question_payload
 from core.events import ChatRef, Event, MenuCommand, Reply, Sender, handling
 
@@ -68,7 +68,10 @@ class TelegramAdapter:
         handle: Handler,
         commands: Iterable[MenuCommand] = (),
         on_unreachable: UnreachableCallback | None = None,
+        routes: Sequence[Route] = (),
     ) -> None:
+        """`routes`: more GET paths for the webhook server to serve (health and metrics),
+        so a load balancer checks the same port it sends updates to."""
         self.config = config
         self.handle = handle
         self.commands = list(commands)
@@ -95,11 +98,20 @@ class TelegramAdapter:
         self.app.add_handler(TypeHandler(Update, self._on_update))
         self.app.add_error_handler(self._on_error)
         self._sender = TelegramSender(self.app.bot, self._unreachable)
-        self._webhook = WebhookServer(self.app, config) if config.webhook_url else None
+        self._webhook = WebhookServer(self.app, config, routes) if config.webhook_url else None
 
     @property
     def bot_username(self) -> str:
         return str(self.app.bot.username)
+
+    @property
+    def connected(self) -> bool:
+        """Receiving updates: the Application runs, and so does polling or the webhook."""
+        if not self.app.running:
+            return False
+        if self._webhook is not None:
+            return self._webhook.address is not None
+        return self.app.updater is not None and self.app.updater.running
 
     @property
     def webhook_address(self) -> tuple[str, int] | None:

@@ -192,7 +192,7 @@ class TelegramSender:
         try:
             await self._render(int(chat.chat_id), reply, retries=0)
         except RetryAfter as exc:
-            raise RetryLater(retry_seconds(exc), "Telegram rate limit") from exc
+            raise RetryLater(retry_seconds(exc), "Telegram rate limit", rate_limited=True) from exc
         except Forbidden as exc:
             raise Unreachable(exc.message) from exc
         except BadRequest as exc:

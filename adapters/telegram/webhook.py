@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("adapters.telegram")  # one logger for the whole adapter
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# A GET path and its handler, served beside the webhook (health checks, metrics).
+Route = tuple[str, Callable[["web.Request"], Awaitable["web.StreamResponse"]]]
 
 
 class WebhookServer:
@@ -32,10 +35,14 @@ class WebhookServer:
     update on the Application's queue, as polling would."""
 
     def __init__(
-        self, app: Application[Any, Any, Any, Any, Any, Any], config: TelegramConfig
+        self,
+        app: Application[Any, Any, Any, Any, Any, Any],
+        config: TelegramConfig,
+        routes: Sequence[Route] = (),
     ) -> None:
         self.app = app
         self.config = config
+        self.routes = list(routes)
         # Where it listens, once it does (webhook_port 0 picks a free port).
         self.address: tuple[str, int] | None = None
         self._runner: web.AppRunner | None = None
@@ -47,7 +54,11 @@ class WebhookServer:
         path = urlsplit(self.config.webhook_url).path or "/"
         server = web.Application(client_max_size=1 << 20)
         server.router.add_post(path, self._on_webhook)
-        server.router.add_get("/healthz", self._on_health)
+        served = {route for route, _ in self.routes}
+        if "/healthz" not in served:
+            server.router.add_get("/healthz", self._on_health)
+        for route, handler in self.routes:
+            server.router.add_get(route, handler)
         runner = web.AppRunner(server, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, self.config.webhook_listen, self.config.webhook_port)

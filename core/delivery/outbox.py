@@ -39,8 +39,9 @@ from sqlalchemy.exc import DBAPIError
 
 from core.delivery.platform import Platform, RetryLater, Unconfirmed, Unreachable
 from core.events import Button, ChatRef, Reply
+from core.metrics import NO_METRICS, Metrics
 from core.storage.db import Database
-from core.storage.schema import outbox, reminders, users, utcnow
+from core.storage.schema import as_utc, outbox, reminders, users, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +147,11 @@ class DeliveryStats:
     unconfirmed: int = 0
 
 
+def message_kind(dedupe_key: str) -> str:
+    """What a queued message is, from its key: a person's reminder ("r…") or a group post."""
+    return "reminder" if dedupe_key.startswith("r") else "group"
+
+
 class Outbox:
     def __init__(
         self,
@@ -155,8 +161,10 @@ class Outbox:
         on_unreachable: Callable[[ChatRef], Awaitable[None]] | None = None,
         batch: int = 200,
         concurrency: int = 32,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         self.db = db
+        self.metrics = metrics
         self.platforms = dict(platforms)
         self.limiters = {
             name: RateLimiter(PLATFORM_LIMITS.get(name, Limits(per_second=1000.0)))
@@ -258,6 +266,9 @@ class Outbox:
                 try:
                     await platform.send(chat, decode_reply(row.message))
                 except RetryLater as exc:
+                    self.metrics.platform_error(
+                        row.platform, "429" if exc.rate_limited else "network"
+                    )
                     # Surely not delivered. Wait it out here: the lease keeps other
                     # senders off this row. Handled, so a warning: an operator sees a
                     # platform pushing back, not a failure.
@@ -274,11 +285,13 @@ class Outbox:
                     limiter.hold(exc.after)
                     continue
                 except Unconfirmed as exc:
+                    self.metrics.platform_error(row.platform, "network")
                     self.stats.unconfirmed += 1
                     log.warning("outbox row %s may or may not have arrived: %s", row.id, exc)
                     await self._finish(row.id, failed=UNCONFIRMED)
                     return
                 except Unreachable as exc:
+                    self.metrics.platform_error(row.platform, "403")
                     # The user blocked the bot or the chat is gone: an everyday event.
                     log.info(
                         "outbox row %s to %s chat %s not sent: the chat is unreachable (%s)",
@@ -292,11 +305,14 @@ class Outbox:
                     await self._mark_unreachable(row.user_id, chat)
                     return
                 except Exception as exc:
+                    self.metrics.platform_error(row.platform, "other")
                     log.warning("sending outbox row %s failed: %s", row.id, type(exc).__name__)
                     await self._retry_later(row)
                     return
                 self.stats.sent += 1
                 await self._finish(row.id)
+                waited = (utcnow() - as_utc(row.created_at)).total_seconds()
+                self.metrics.message_sent(row.platform, message_kind(row.dedupe_key), waited)
                 return
             await self._retry_later(row)
 

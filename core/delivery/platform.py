@@ -14,12 +14,13 @@ from core.events import ChatRef, Reply
 
 
 class RetryLater(Exception):
-    """The platform asked us to slow down (HTTP 429) or failed in passing (5xx,
-    network). `after` is how many seconds to wait before trying again."""
+    """The platform asked us to slow down (HTTP 429: `rate_limited`) or failed in
+    passing (5xx, network). `after` is how many seconds to wait before trying again."""
 
-    def __init__(self, after: float, reason: str = "") -> None:
+    def __init__(self, after: float, reason: str = "", *, rate_limited: bool = False) -> None:
         super().__init__(reason or f"retry after {after:.1f} s")
         self.after = after
+        self.rate_limited = rate_limited
 
 
 class Unreachable(Exception):

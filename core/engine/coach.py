@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -29,6 +30,7 @@ from core.engine.payloads import parse_question_payload
 from core.engine.ticks import DEFAULT_GRACE, DueWork, TickResult, run_tick
 from core.engine.turn import CommandHandler, Flow, Replies, Turn
 from core.events import Button, Event, Reply, handling
+from core.metrics import NO_METRICS, Metrics
 from core.rules.intents import Intent, read_intent
 from core.rules.text import MAX_TEXT, clean_text, parse_command
 from core.rules.triage import is_red_flag
@@ -101,10 +103,18 @@ class WarmsUp(Protocol):
 
 class Coach:
     def __init__(
-        self, db: Database, *, default_tz: str = "UTC", flood: FloodControl | None = None
+        self,
+        db: Database,
+        *,
+        default_tz: str = "UTC",
+        flood: FloodControl | None = None,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         self.db = db
         self.default_tz = default_tz
+        self.metrics = metrics
+        # When the last scheduler tick finished (monotonic seconds): /readyz checks it.
+        self.last_tick: float | None = None
         # None: no flood control (the local console, tests); `coach run` sets one when
         # Telegram or Discord is configured.
         self.flood = flood
@@ -172,21 +182,31 @@ class Coach:
         self, now: datetime | None = None, *, grace: timedelta = DEFAULT_GRACE
     ) -> TickResult:
         """Queue everything due at `now` (default: the current time): one scheduler tick."""
-        return await run_tick(self.db, self.due, now, grace=grace)
+        result = await run_tick(self.db, self.due, now, grace=grace)
+        self.metrics.reminders_ticked(result.queued, result.skipped_late)
+        self.last_tick = time.monotonic()
+        return result
 
     @cached_property
     def group(self) -> GroupCommit:
         return GroupCommit(self.db, lanes=self.db.parallel)
 
     async def handle(self, event: Event) -> list[Reply]:
+        began = time.perf_counter()
         with handling(event.update_id):
-            return await self._handle(event)
+            replies = await self._handle(event)
+        kind = "button" if event.payload is not None else "text"
+        if kind == "text" and (event.text or "").startswith("/"):
+            kind = "command"
+        self.metrics.event_handled(kind, event.sender.platform, time.perf_counter() - began)
+        return replies
 
     async def _handle(self, event: Event) -> list[Reply]:
         if self.flood is not None:
             # Before any database work: a flood costs the others nothing.
             refused = self.flood.check(event)
             if refused is not None:
+                self.metrics.flood_dropped("group" if event.chat.is_group else "private")
                 return [Reply(refused.notice)] if refused.notice else []
         text = clean_text(event.text or "")
         if event.payload is not None:
@@ -204,9 +224,11 @@ class Coach:
                 if not is_transient(exc):
                     raise
                 log.info("transient database error, handling the event again: %s", exc)
+                self.metrics.database_retried()
                 return await self._apply(event, text)
         except DBAPIError:
             log.warning("database unavailable while handling an event", exc_info=True)
+            self.metrics.database_retried()
             return [Reply(DB_BUSY)]
         except Exception:
             log.exception("unhandled error while handling an event")

@@ -11,6 +11,7 @@ from sqlalchemy import Subquery, func, select, union
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.storage.schema import (
+    as_utc,
     checkins,
     cohort_members,
     cohorts,
@@ -95,3 +96,18 @@ async def gather_stats(conn: AsyncConnection, now: datetime, grace: timedelta) -
         late_messages=int(late or 0),
         cohorts=groups,
     )
+
+
+async def outbox_backlog(conn: AsyncConnection, now: datetime) -> tuple[int, float]:
+    """Messages waiting to go out, and how long the oldest has been due (seconds, 0 when
+    none): what a stuck sender or a rate limit looks like from outside."""
+    row = (
+        await conn.execute(
+            select(func.count(), func.min(outbox.c.not_before)).where(
+                outbox.c.sent_at.is_(None), outbox.c.failed.is_(None)
+            )
+        )
+    ).one()
+    oldest = as_utc(row[1]) if row[1] is not None else None
+    waited = max((now - oldest).total_seconds(), 0.0) if oldest is not None else 0.0
+    return int(row[0] or 0), waited
