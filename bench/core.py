@@ -324,7 +324,8 @@ async def measure(
     for label, floor in median.items():
         print(f"  coach rate / {label}: {coach.rate / floor.rate:.2f}")
     cost = 1 - counted.rate / coach.rate
-    print(f"  metrics cost: {cost:.1%} of the throughput (target < 3%)")
+    cpu = counted.cpu / len(counted.latencies) / (coach.cpu / len(coach.latencies)) - 1
+    print(f"  metrics cost: {cost:.1%} of the throughput, {cpu:+.1%} CPU per event (target < 3%)")
 
 
 # --- databases -----------------------------------------------------------------------------
