@@ -1,11 +1,13 @@
 """Free text → knowledge-base key, or an honest "not sure".
 
-Method, chosen by measurement (`bench/faq.py` compares it with plain BM25 and fuzzy
-matching): words are normalised (slang, typos corrected against the knowledge base's
-own vocabulary — but a correctly spelt English word is never "corrected" into one of
-ours — and Snowball stems), then scored with BM25 two ways — against each
+Method, chosen by measurement (`bench/faq.py` compares it with the earlier stages alone,
+plain BM25 and fuzzy matching): words are normalised (slang, typos corrected against the
+knowledge base's own vocabulary — but a correctly spelt English word is never "corrected"
+into one of ours — and Snowball stems), then scored with BM25 two ways — against each
 entry as a whole (title, keywords, example questions, answer) and against each example
-question alone — and the two are blended with WordLlama sentence vectors. A question is
+question alone — and the two are blended with WordLlama sentence vectors. A small learned
+model then re-ranks the blend's top five topics (`reranker.py`): it knows which words
+tell neighbouring topics apart, where BM25 only knows how rare a word is. A question is
 answered only when enough of its words are ones the knowledge base knows, the best
 score clears a threshold, it is not closer in meaning to a question we don't answer
 (`off_topic.txt`) than to one we do, and it is not about a subject the article never
@@ -15,180 +17,28 @@ the triage classifier) wins over everything.
 
 from __future__ import annotations
 
-import functools
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import Stemmer
 from rapidfuzz import fuzz, process
-from spellchecker import SpellChecker, WordFrequency
 
 from core.features.faq.knowledge import RED_FLAGS, KnowledgeBase
+from core.features.faq.reranker import DEPTH, DIGIT, FEATURES, Reranker, function_word, shipped
+from core.features.faq.wording import (
+    GENERIC,
+    STOPWORDS,
+    english,
+    off_topic_examples,
+    out_of_scope,
+    words,
+)
 from core.rules.triage import is_red_flag
 
-STOPWORDS = frozenset(
-    """a about above after again all am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into
-    is it its itself just me more most my myself no nor of off on once only or other our
-    ours out over own same she should so some such than that the their theirs them then
-    there these they this those through to too under until up very was we were what when
-    where which while who whom why will with would you your yours yourself yourselves
-    im ive id ill youre hey hi hello pls please
-    thanks thank really actually get got gets getting go going like also even many much
-    good bad best better whats hows wheres thats theres lets
-    lot lots thing things know want ok okay bro dude man guys yeah yes anyone someone
-    af lol lmao tbh idk ngl fr gonna wanna gotta kinda sorta literally basically
-    buddy mate friend says said told tell
-    """.split()
-)
-
-# Everyday words that appear in titles but say nothing about the topic on their own.
-GENERIC = frozenset(
-    "what whi when how should can do make good bad best time way need help feel normal "
-    "vs quick summari mean thing day week first give less main new not one old often "
-    "person point see short two three work morn rate big fast zone mid hour month per "
-    "key instead differ link design whole start still never without everi".split()
-)
-
-# Chat slang and abbreviations → the words the knowledge base uses.
-SLANG = {
-    "wat": "what",
-    "wot": "what",
-    "shud": "should",
-    "wen": "when",
-    "cuz": "because",
-    "coz": "because",
-    "wut": "what",
-    "u": "you",
-    "ur": "your",
-    "r": "are",
-    "y": "why",
-    "b4": "before",
-    "w": "with",
-    "wo": "without",
-    "abt": "about",
-    "rn": "now",
-    "cooked": "sore",
-    "wrecked": "sore",
-    "destroyed": "sore",
-    "fried": "sore",
-    "smoked": "sore",
-    "trashed": "sore",
-    "toast": "sore",
-    "aching": "sore",
-    "achy": "sore",
-    "ache": "sore",
-    "aches": "sore",
-    "stiff": "sore",
-    "tender": "sore",
-    "hurts": "sore",
-    "gains": "growth",
-    "gainz": "growth",
-    "swole": "growth",
-    "bigger": "growth",
-    "hypertrophy": "growth",
-    "size": "growth",
-    "grow": "growth",
-    "growing": "growth",
-    "workout": "train",
-    "workouts": "train",
-    "ride": "cycling",
-    "riding": "cycling",
-    "rides": "cycling",
-    "lift": "train",
-    "lifting": "train",
-    "gym": "train",
-    "exercise": "train",
-    "exercising": "train",
-    "training": "train",
-    "session": "train",
-    "sesh": "train",
-    "reps": "rep",
-    "wkout": "train",
-    "lowerback": "lower back",
-    "lbp": "lower back pain",
-    "delts": "shoulders",
-    "pecs": "chest",
-    "quads": "legs",
-    "hammies": "hamstrings",
-    "glutes": "glute",
-    "ibuprofen": "advil",
-    "nsaid": "advil",
-    "nsaids": "advil",
-    "painkillers": "advil",
-    "painkiller": "advil",
-    "motrin": "advil",
-    "aleve": "advil",
-}
-
-# Multi-word terms that mean one thing, joined before splitting into words.
-PHRASES = [
-    (re.compile(p), r)
-    for p, r in (
-        # "Work out who/what/this …" is figuring something out, not training.
-        (
-            r"\bwork(?:ing|ed|s)? out\b"
-            r"(?! (?:who|what|how|which|why|where|this|that|these|those)\b)",
-            "workout",
-        ),
-        (r"\bworkouts?\b", "workout"),
-        (r"\bwarm(?:ing|ed)?[ -]?ups?\b", "warmup"),
-        (r"\blower[ -]?back\b", "lowerback"),
-        (r"\blow back\b", "lowerback"),
-        (r"\bactive[ -]recovery\b", "activerecovery"),
-        (r"\brepeated[ -]bout\b", "repeatedbout"),
-        (r"\bdeload(?:ing|s)?\b", "deload"),
-        (r"\b(?:do|does|did|is|are|was|were|ca|could|should|would|have|has|wo|must)nt\b", "not"),
-        (
-            r"\b(?:don|doesn|didn|isn|aren|wasn|weren|can|couldn|shouldn|wouldn|haven|hasn|won)"
-            r" ?t\b",
-            "not",
-        ),
-        (r"\bno longer\b", "not anymore"),
-        (r"\btl ?[;:]? ?dr\b", "tldr"),
-        (r"\bcat[ /-]?(?:camel|cow)s?\b", "catcamel"),
-        # Gym slang for a supplement, not for the time before a workout.
-        (r"\bpre[ -]?(?:workout|wo)s?\b(?! (?:warm|meal|snack|stretch))", "preworkout"),
-    )
-]
-
-# Subjects the article never covers, so a question about them is not ours whatever
-# else it mentions: shopping (prices, brands, sizes), diet and supplements, how much to
-# lift, apps and gadgets, gym memberships and manners, and being ill.
-OUT_OF_SCOPE = re.compile(
-    "|".join(
-        (
-            r"\b(?:prices?|pricing|cheap(?:er|est)?|expensive|brands?(?! new)|buy(?:ing)?"
-            r"|purchase|discount|coupon|worth the money|what size)\b",
-            r"\bhow much (?:does|do|is|are|would|will)\b.*\bcost\b",
-            r"\bhow (?:many|much) (?:calories|kcal|grams|carbs|protein|creatine|caffeine|water)\b",
-            r"\b(?:what (?:should|do|can) i eat|what to eat|meal plan|macros|keto|vegan|creatine"
-            r"|whey|bcaas?|multivitamins?|fish oil)\b",
-            r"\bhow much should (?:i|a \w+) (?:bench|squat|deadlift|lift|press)\b",
-            r"\ba good (?:bench|squat|deadlift)(?: press)? for\b|\bstrength standards?\b",
-            r"\b(?:apps?|smartwatch|fitness tracker|whoop|oura)\b",
-            r"\b(?:membership|opening hours|etiquette|rude)\b",
-            r"\b(?:throat|fever|flu|covid|cough(?:ing)?|sneez(?:e|ing)"
-            r"|a cold(?! (?:bath|shower|plunge|tub)))\b",
-        )
-    )
-)
-
-
-def out_of_scope(text: str, said: Sequence[str]) -> bool:
-    """Checked as typed ("what size") and with slang read ("wat shud i eat" is "what
-    should i eat"), since reading slang also rewrites some words ("size" → "growth")."""
-    return bool(OUT_OF_SCOPE.search(text.lower()) or OUT_OF_SCOPE.search(" ".join(said)))
-
-
-_WORD = re.compile(r"[a-z0-9]+")
 _stemmer = Stemmer.Stemmer("english")
 
 # Thresholds, set on the knowledge base's own example questions (leave-one-out) and a
@@ -199,32 +49,6 @@ QUESTION_WEIGHT = 0.3
 # Share of the final score from sentence vectors (the rest is BM25), set on the
 # development questions; the gates above stay lexical.
 SEMANTIC_WEIGHT = 0.35
-
-
-def words(text: str) -> list[str]:
-    text = text.lower().replace("’", "'").replace("'", "")
-    for pattern, replacement in PHRASES:
-        text = pattern.sub(replacement, text)
-    out: list[str] = []
-    for word in _WORD.findall(text):
-        out.extend(SLANG.get(word, word).split())
-    return out
-
-
-OFF_TOPIC_FILE = Path(__file__).with_name("off_topic.txt")
-
-
-@functools.cache
-def off_topic_examples() -> tuple[str, ...]:
-    lines = OFF_TOPIC_FILE.read_text(encoding="utf-8").splitlines()
-    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
-
-
-@functools.cache
-def english() -> WordFrequency:
-    """English words (pyspellchecker's frequency list), so a correctly spelt word the
-    knowledge base never uses is left alone instead of "corrected" into one it does."""
-    return SpellChecker(language="en", distance=1).word_frequency
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,10 +97,12 @@ class Matcher:
         exclude: frozenset[str] = frozenset(),
         question_weight: float = QUESTION_WEIGHT,
         semantic_weight: float = SEMANTIC_WEIGHT,
+        reranker: Reranker | Literal["shipped"] | None = "shipped",
     ) -> None:
         """`exclude` leaves out example questions (for leave-one-out measurement);
         `question_weight` 0 is plain BM25 over whole entries, `semantic_weight` 0 is
-        lexical only (the bench compares)."""
+        lexical only; `reranker` None is the blend alone, or another model than the
+        shipped one (the bench compares; training builds matchers without one)."""
         self.kb = kb
         self.question_weight = question_weight
         self.semantic_weight = semantic_weight
@@ -310,7 +136,10 @@ class Matcher:
         # of them is off-topic however many everyday words it shares with the answers.
         topical = words(" ".join(t for e in kb.entries.values() for t in (e.title, *e.keywords)))
         self.topical = frozenset(self._stems(topical)) - GENERIC
-        self._known = set(self.vocabulary)
+        # Short words people ask with ("vs", "lp", "pr") are known too, though never a
+        # typo's correction.
+        short = {w for w in asked if len(w) <= 2 and not w.isdigit() and w not in STOPWORDS}
+        self._known = set(self.vocabulary) | short
         self._known_stems = frozenset(self._stems(self.vocabulary))
         # Words people use when they ask about these topics. Everyday words that only
         # occur in the answers ("safe", "long", "record") say little about a question.
@@ -322,12 +151,24 @@ class Matcher:
         # question score is the max over its slice (one numpy call, not a loop).
         self._first_question = np.array([self.q_keys.index(k) for k in self.keys])
         self._vectors = None
+        self.reranker: Reranker | None = None
         if semantic_weight:
             from core.features.faq.embedding import embed, embed_remembered
 
             self._embed = embed
             self._vectors = embed_remembered(q_texts)
             self._off_topic = embed_remembered(off_topic_examples())
+            # Each topic's centroid: the mean direction of its example questions.
+            sums = np.add.reduceat(self._vectors, self._first_question)
+            self._centroids = sums / np.linalg.norm(sums, axis=1, keepdims=True)
+            if reranker is not None:
+                self.reranker = shipped() if reranker == "shipped" else reranker
+                if sorted(self.reranker.keys) != sorted(self.keys):
+                    raise ValueError(
+                        "the FAQ re-ranker was trained on other topics than knowledge.toml "
+                        "has: retrain it (`python bench/faq.py --retrain`)"
+                    )
+                self._to_model = np.array([self.reranker.keys.index(k) for k in self.keys])
 
     @staticmethod
     def _stems(tokens: Sequence[str]) -> list[str]:
@@ -356,6 +197,12 @@ class Matcher:
     def analyse(self, said: Sequence[str]) -> tuple[list[str], float]:
         """Query stems, and the share of content words the knowledge base knows, for a
         question's `words`."""
+        query, coverage, _ = self._analyse(said)
+        return query, coverage
+
+    def _analyse(self, said: Sequence[str]) -> tuple[list[str], float, list[str]]:
+        """`analyse`, and the re-ranker's classifier tokens: the query stems, the stop
+        words marked, and a mark for each number the knowledge base doesn't use."""
         # A number says nothing about whether a question is ours ("day 2", "20 miles").
         content = [w for w in said if w not in STOPWORDS and (not w.isdigit() or w in self._known)]
         corrected = [(w, self.correct(w)) for w in content]
@@ -368,62 +215,117 @@ class Matcher:
             if c is not None
         )
         coverage = known / len(content) if content else 0.0
-        return list(_stemmer.stemWords(fixed)), coverage
+        query = list(_stemmer.stemWords(fixed))
+        tokens = [
+            function_word(w) if w in STOPWORDS else DIGIT
+            for w in said
+            if w in STOPWORDS or (w.isdigit() and w not in self._known)
+        ]
+        return query, coverage, query + tokens
 
     def rank(self, query: list[str]) -> list[tuple[str, float]]:
         """Topics by score for the stems `analyse` made of a question."""
         if not query:
             return []
-        entry = self.entries.scores(query).tolist()
-        top = self.entries.ceiling(query)
-        per_key = {k: s / top for k, s in zip(self.keys, entry, strict=True)}
-        q_top = self.questions.ceiling(query)
-        best_q = self._best_per_key(self.questions.scores(query) / q_top)
-        blended = {
-            k: (1 - self.question_weight) * per_key[k] + self.question_weight * best_q[k]
-            for k in self.keys
-        }
-        return sorted(blended.items(), key=lambda kv: -kv[1])
+        lexical = self._lexical(query)[0]
+        return sorted(zip(self.keys, lexical.tolist(), strict=True), key=lambda kv: -kv[1])
+
+    def _lexical(self, query: list[str]) -> tuple[Any, Any, Any]:
+        """Per key: the blend of BM25 over whole entries and over example questions, and
+        the two (each 0..1)."""
+        entry = self.entries.scores(query) / self.entries.ceiling(query)
+        per_question = self.questions.scores(query) / self.questions.ceiling(query)
+        best_q = np.maximum.reduceat(per_question, self._first_question)
+        return (1 - self.question_weight) * entry + self.question_weight * best_q, entry, best_q
 
     def similar(self, text: str) -> dict[str, float]:
         """Per key, the cosine similarity of its closest example question."""
-        return self._meaning(text)[0] if self._vectors is not None else {}
+        if self._vectors is None:
+            return {}
+        close = self._meaning(self._embed([text])[0])[0]
+        return dict(zip(self.keys, close.tolist(), strict=True))
 
-    def _meaning(self, text: str) -> tuple[dict[str, float], float]:
-        """`similar`, and the similarity of the closest question we don't answer: one
-        embedding of the question for both."""
-        vector = self._embed([text])[0]
-        return self._best_per_key(self._vectors @ vector), float((self._off_topic @ vector).max())
+    def _meaning(self, vector: Any) -> tuple[Any, float]:
+        """Per key, the similarity of its closest example question; and that of the
+        closest question we don't answer."""
+        close = np.maximum.reduceat(self._vectors @ vector, self._first_question)
+        return close, float((self._off_topic @ vector).max())
 
-    def _best_per_key(self, per_question: Any) -> dict[str, float]:
-        """Per key, the best of its example questions' values."""
-        best = np.maximum.reduceat(per_question, self._first_question)
-        return dict(zip(self.keys, best.tolist(), strict=True))
+    def read(self, text: str) -> Reading | None:
+        """Everything the matcher makes of a question (None: not one word we know)."""
+        said = words(text)
+        query, coverage, tokens = self._analyse(said)
+        if not query:
+            return None
+        blend, entry, best_q = self._lexical(query)
+        on_topic = any(t in self.topical for t in query) and not out_of_scope(text, said)
+        answerable = on_topic and coverage >= MIN_COVERAGE and float(blend.max()) >= MIN_CONFIDENCE
+        meaning = centroid = vector = None
+        if self.semantic_weight:
+            # Which topic is both signals' call. Whether to answer is the lexical gates',
+            # plus one in meaning: closer to a question we don't answer than to any we do.
+            vector = self._embed([text])[0]
+            meaning, unlike = self._meaning(vector)
+            centroid = self._centroids @ vector
+            answerable = answerable and unlike < float(meaning.max())
+            w = self.semantic_weight
+            blend = (1 - w) * blend + w * meaning
+        # Stable: ties keep the knowledge base's order.
+        order = np.argsort(-blend, kind="stable")
+        return Reading(
+            tuple(tokens), answerable, blend, order, entry, best_q, meaning, centroid, vector
+        )
+
+    def rerank(self, reading: Reading) -> Any:
+        """Topic indices, best first: the blend's order, its top `DEPTH` re-ranked."""
+        if self.reranker is None or reading.vector is None:
+            return reading.order
+        top, features = candidates(reading)
+        log_p = self.reranker.classify(reading.tokens, reading.vector)
+        features[:, FEATURES.index("classifier")] = log_p[self._to_model[top]]
+        best_first = np.argsort(-self.reranker.score(features), kind="stable")
+        return np.concatenate((top[best_first], reading.order[DEPTH:]))
 
     def match(self, text: str) -> Match:
         if is_red_flag(text):
             return Match(RED_FLAGS, 1.0, (RED_FLAGS,))
-        said = words(text)
-        query, coverage = self.analyse(said)
-        ranked = self.rank(query)
-        on_topic = any(t in self.topical for t in query) and not out_of_scope(text, said)
-        answerable = (
-            bool(ranked)
-            and on_topic
-            and coverage >= MIN_COVERAGE
-            and ranked[0][1] >= MIN_CONFIDENCE
-        )
-        if ranked and self.semantic_weight:
-            # Which topic is both signals' call. Whether to answer is the lexical gates',
-            # plus one in meaning: closer to a question we don't answer than to any we do.
-            close, unlike = self._meaning(text)
-            answerable = answerable and unlike < max(close.values())
-            w = self.semantic_weight
-            ranked = sorted(
-                ((k, (1 - w) * s + w * close.get(k, 0.0)) for k, s in ranked),
-                key=lambda kv: -kv[1],
-            )
-        candidates = tuple(k for k, s in ranked[:3] if s > 0)
-        if not answerable:
-            return Match(None, ranked[0][1] if ranked else 0.0, candidates)
-        return Match(ranked[0][0], ranked[0][1], candidates)
+        reading = self.read(text)
+        if reading is None:
+            return Match(None, 0.0, ())
+        order = self.rerank(reading)
+        score = reading.blend[order[0]]
+        candidates = tuple(self.keys[i] for i in order[:3] if reading.blend[i] > 0)
+        if not reading.answerable:
+            return Match(None, float(score), candidates)
+        return Match(self.keys[order[0]], float(score), candidates)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Reading:
+    """`Matcher.read`: per key (in `Matcher.keys` order) the blend's score and its parts."""
+
+    tokens: tuple[str, ...]  # the classifier's
+    answerable: bool  # every gate passed
+    blend: Any
+    order: Any  # key indices, best blend first
+    entry: Any  # BM25 over whole entries, 0..1
+    question: Any  # BM25 of the closest example question, 0..1
+    meaning: Any | None  # cosine similarity of the closest example question
+    centroid: Any | None  # cosine similarity of the example questions' centroid
+    vector: Any | None  # the question's sentence vector
+
+
+def candidates(reading: Reading, depth: int = DEPTH) -> tuple[Any, Any]:
+    """The blend's top `depth` topics (indices into `Matcher.keys`), and their re-ranking
+    FEATURES but the classifier's (left 0: `Matcher.rerank` or training fills it in)."""
+    top = reading.order[:depth]
+    assert reading.meaning is not None and reading.centroid is not None
+    columns = (
+        reading.entry[top],
+        reading.question[top],
+        reading.meaning[top],
+        reading.centroid[top],
+        np.zeros(len(top)),
+        (np.arange(len(top)) == 0).astype(np.float64),
+    )
+    return top, np.stack(columns, axis=1).astype(np.float32)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from core.engine.coach import Coach
+from core.features.faq import training
 from core.features.faq.feature import Faq
 from core.features.faq.knowledge import RED_FLAGS, knowledge, parse_knowledge
 from core.features.faq.matcher import Matcher
+from core.features.faq.reranker import Reranker, shipped
 from tests.conftest import Chat
 
 KB = knowledge()
@@ -65,6 +68,84 @@ def test_each_topic_is_reachable_by_three_phrasings_it_was_not_given(key: str) -
 )
 def test_typos_and_slang_still_find_the_topic(question: str, key: str) -> None:
     assert MATCHER.match(question).key == key
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        # Issue 16: questions on neighbouring topics got the neighbour's answer.
+        ("gym day but my quads are killing me, go or rest?", "lift-while-sore"),
+        ("back from three weeks off and the first workout destroyed me", "beginners-ease-in"),
+        ("I got very sore from running, will that build my legs?", "soreness-vs-growth"),
+        ("how should I structure my chest training over a few weeks", "periodization"),
+        (
+            "legs get wrecked but shoulders never sore after full body, imbalance?",
+            "muscle-not-sore",
+        ),
+    ],
+)
+def test_neighbouring_topics_get_their_own_answer(question: str, key: str) -> None:
+    assert MATCHER.match(question).key == key
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("my quads are killing me, can i still lift?", "lift-while-sore"),  # soreness
+        ("does running kill my gains", "cardio-interference"),  # … but this is not
+        ("saw a youtube video about the repeated bout effect, what is it?", "repeated-bout-effect"),
+        ("do i need rest days between sessions", "training-frequency"),
+        ("got back pain after deadlifts, normal?", "back-pain-vs-injury"),  # the back …
+        ("when should i back off and take an easy week", "deload"),  # … backing off …
+        ("took a month off for exams and my first session back wrecked me", "beginners-ease-in"),
+    ],
+)
+def test_everyday_ways_of_saying_it_are_read(question: str, key: str) -> None:
+    """Slang for soreness, where someone heard of a topic, plurals, and "back" as in
+    coming back to training rather than one's back."""
+    assert MATCHER.match(question).key == key
+
+
+def test_the_shipped_reranker_knows_every_topic_and_reads_back_from_its_file(
+    tmp_path: Path,
+) -> None:
+    model = shipped()
+    assert sorted(model.keys) == sorted(KB.entries)
+    path = tmp_path / "reranker.txt"
+    model.dump(path, header=("written by a test",))
+    parsed = Reranker.parse(path.read_text(encoding="utf-8"))
+    assert parsed.tokens == model.tokens
+    again = Matcher(KB, reranker=parsed)
+    questions = [q for e in list(KB.entries.values())[::3] for q in e.questions[:4]]
+    questions += ["sore 3 days after 20 squats, train?", "day 2 of 5x5 and my legs are cooked"]
+    assert [again.match(q).key for q in questions] == [MATCHER.match(q).key for q in questions]
+
+
+def test_a_reranker_for_other_topics_or_a_broken_file_is_refused() -> None:
+    other = shipped()
+    renamed = Reranker(
+        keys=(*other.keys[:-1], "a-new-topic"),
+        weights=other.weights,
+        tokens=other.tokens,
+        token_weights=other.token_weights,
+        vector_weights=other.vector_weights,
+    )
+    with pytest.raises(ValueError, match="retrain"):
+        Matcher(KB, reranker=renamed)
+    with pytest.raises(ValueError, match="not a re-ranker file"):
+        Reranker.parse("entry = 1\n")
+
+
+def test_a_retrained_reranker_answers_from_what_it_learnt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`bench/faq.py --retrain` in small: the knowledge base's example questions plus one
+    labelled question (few steps, to keep the test quick)."""
+    monkeypatch.setattr(training, "CLASSIFIER_STEPS", 40)
+    monkeypatch.setattr(training, "RERANKER_STEPS", 100)
+    labelled = [training.Labelled("legs are toast, skip today or lift?", "lift-while-sore", 0)]
+    matcher = Matcher(KB, reranker=training.train(KB, labelled))
+    assert matcher.match("when should I deload?").key == "deload"
+    assert matcher.match("should I skip the gym if my legs still hurt").key == "lift-while-sore"
+    assert matcher.match("who won the world cup").key is None
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,235 @@
+"""Fitting the FAQ re-ranker (`reranker.py`) on labelled questions, with numpy alone.
+
+Not used when answering: `bench/faq.py --retrain` fits one on the knowledge base and the
+held-out files and writes `reranker.txt`; `bench/faq.py --cv` fits one per held-out file
+left out, to measure it on questions it was not fitted on.
+
+Training questions are the knowledge base's example questions plus the labelled ones
+given, but those with red-flag wording (answered before any ranking). Each question's
+features come from a matcher that has not seen it: the example questions are split into
+`GROUPS` groups, and each group is read by a matcher built without it. The classifier's
+log-probabilities that the re-ranker learns from are cross-fitted the same way (from a
+classifier fitted without the question's group), so the re-ranker learns how far to
+trust the classifier on questions it has not seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from core.features.faq.knowledge import KnowledgeBase
+from core.features.faq.matcher import Matcher, Reading, candidates
+from core.features.faq.reranker import BIAS, DEPTH, FEATURES, Reranker
+from core.features.faq.wording import words
+from core.rules.triage import is_red_flag
+
+GROUPS = 5
+# Classifier: multinomial logistic regression, full-batch Adam. Chosen by leave-one-file-out
+# cross-validation over the held-out files (`bench/faq.py --cv`).
+CLASSIFIER_L2 = 1e-3
+CLASSIFIER_STEPS = 300
+CLASSIFIER_RATE = 0.05
+# Re-ranker: conditional logit over each question's candidates, on standardised features.
+RERANKER_L2 = 1e-2
+RERANKER_STEPS = 500
+RERANKER_RATE = 0.1
+
+Floats = np.ndarray[Any, np.dtype[np.float32]]
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    question: str
+    key: str
+    group: int  # questions of one group are left out together when cross-fitting
+    source: str = ""  # where it comes from (a held-out file), for leaving a source out
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A labelled question as training sees it: read by a matcher that never saw it."""
+
+    key: int  # index into the knowledge base's keys
+    group: int
+    source: str
+    tokens: tuple[str, ...]
+    reading: Reading
+    vector: Floats
+
+
+def train(
+    kb: KnowledgeBase, labelled: Sequence[Labelled], *, exclude: frozenset[str] = frozenset()
+) -> Reranker:
+    """A re-ranker for `kb` fitted on its example questions (but those in `exclude`) and
+    on `labelled`."""
+    return fit(kb, examples(kb, labelled, exclude=exclude))
+
+
+def examples(
+    kb: KnowledgeBase, labelled: Sequence[Labelled], *, exclude: frozenset[str] = frozenset()
+) -> list[Example]:
+    """The knowledge base's example questions (but those in `exclude`; source "kb"), then
+    `labelled` (but those that are example questions too)."""
+    keys = {k: i for i, k in enumerate(kb.entries)}
+    asked = [(q, e.key) for e in kb.entries.values() for q in e.questions if q not in exclude]
+    own = [Labelled(q, key, n % GROUPS, "kb") for n, (q, key) in enumerate(asked)]
+    known = {q for q, _ in asked}
+    full = Matcher(kb, exclude=exclude, reranker=None)
+    readers: dict[int, Matcher] = {}
+    found: list[Example] = []
+    for x in (*own, *(x for x in labelled if x.question not in known)):
+        if is_red_flag(x.question):
+            continue  # answered before any ranking: not a question the model will see
+        reader = full
+        if x.source == "kb":
+            if x.group not in readers:
+                left_out = frozenset(o.question for o in own if o.group == x.group)
+                readers[x.group] = Matcher(kb, exclude=exclude | left_out, reranker=None)
+            reader = readers[x.group]
+        # Tokens as the shipped matcher reads them (its vocabulary has every question).
+        tokens = tuple(full._analyse(words(x.question))[2])
+        reading = reader.read(x.question)
+        if reading is None:
+            continue  # not one word the knowledge base knows: never answered
+        assert reading.vector is not None  # built with sentence vectors
+        found.append(Example(keys[x.key], x.group, x.source, tokens, reading, reading.vector))
+    return found
+
+
+def fit(kb: KnowledgeBase, rows: Sequence[Example]) -> Reranker:
+    """A re-ranker fitted on `rows` (from `examples`)."""
+    keys = list(kb.entries)
+    vocabulary = {BIAS: 0}
+    for token in sorted({t for row in rows for t in row.tokens}):
+        vocabulary.setdefault(token, len(vocabulary))
+    # The classifier's log-probabilities for each question, from a classifier fitted
+    # without the question's group.
+    log_p = np.zeros((len(rows), len(keys)), dtype=np.float32)
+    for group in sorted({row.group for row in rows}):
+        model = _fit_classifier([row for row in rows if row.group != group], vocabulary, len(keys))
+        for i, row in enumerate(rows):
+            if row.group == group:
+                log_p[i] = _classify(model, row)
+    token_weights, vector_weights, _ = _fit_classifier(rows, vocabulary, len(keys))
+    weights = _fit_reranker(rows, log_p)
+    return Reranker(
+        keys=tuple(keys),
+        weights=weights,
+        tokens=vocabulary,
+        token_weights=token_weights,
+        vector_weights=vector_weights,
+    )
+
+
+def _classify(model: tuple[Floats, Floats, dict[str, int]], row: Example) -> Floats:
+    token_weights, vector_weights, vocabulary = model
+    found = [vocabulary[t] for t in {BIAS, *row.tokens} if t in vocabulary]
+    scores = token_weights[found].sum(axis=0) + row.vector @ vector_weights
+    scores = scores - scores.max()
+    result: Floats = scores - np.log(np.exp(scores).sum())
+    return result
+
+
+def _fit_classifier(rows: Sequence[Example], vocabulary: dict[str, int], n_keys: int) -> Any:
+    """Token weights (vocabulary × keys) and vector weights (dimensions × keys); also
+    returns the vocabulary, for `_classify`."""
+    columns = [
+        sorted({vocabulary[t] for t in (BIAS, *row.tokens) if t in vocabulary}) for row in rows
+    ]
+    lengths = np.array([len(c) for c in columns])
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    flat = np.concatenate(columns)
+    owner = np.repeat(np.arange(len(rows)), lengths)
+    vectors = np.stack([row.vector for row in rows]).astype(np.float32)
+    target = np.eye(n_keys, dtype=np.float32)[[row.key for row in rows]]
+    # Xᵀg for the sparse token matrix is one bincount over (token, key) cells.
+    cells = (flat[:, None] * n_keys + np.arange(n_keys)).ravel()
+    token_weights = np.zeros((len(vocabulary), n_keys), dtype=np.float32)
+    vector_weights = np.zeros((vectors.shape[1], n_keys), dtype=np.float32)
+
+    def gradients(params: list[Floats]) -> list[Floats]:
+        tw, vw = params
+        scores = np.add.reduceat(tw[flat], starts) + _times(vectors, vw)
+        scores -= scores.max(axis=1, keepdims=True)
+        p = np.exp(scores)
+        p /= p.sum(axis=1, keepdims=True)
+        g = ((p - target) / len(rows)).astype(np.float32)
+        g_tokens = np.bincount(cells, weights=g[owner].ravel(), minlength=tw.size)
+        return [
+            g_tokens.reshape(tw.shape).astype(np.float32) + CLASSIFIER_L2 * tw,
+            _times_transposed(vectors, g) + CLASSIFIER_L2 * vw,
+        ]
+
+    _adam([token_weights, vector_weights], gradients, CLASSIFIER_STEPS, CLASSIFIER_RATE)
+    return token_weights, vector_weights, vocabulary
+
+
+def _fit_reranker(rows: Sequence[Example], log_p: Floats) -> Floats:
+    """Weights per FEATURES: a conditional logit choosing the right topic among each
+    question's candidates (questions whose topic is not a candidate teach nothing)."""
+    groups: list[Floats] = []
+    chosen: list[int] = []
+    column = FEATURES.index("classifier")
+    for row, probabilities in zip(rows, log_p, strict=True):
+        if row.key not in row.reading.order[:DEPTH]:
+            continue
+        top, features = candidates(row.reading)
+        features[:, column] = probabilities[top]
+        groups.append(features)
+        chosen.append(int(np.flatnonzero(top == row.key)[0]))
+    x = np.stack(groups).astype(np.float64)  # questions × candidates × features
+    mean = x.reshape(-1, x.shape[2]).mean(axis=0)
+    scale = x.reshape(-1, x.shape[2]).std(axis=0) + 1e-9
+    x = (x - mean) / scale
+    target = np.zeros(x.shape[:2])
+    target[np.arange(len(chosen)), chosen] = 1.0
+
+    def gradients(params: list[Floats]) -> list[Floats]:
+        (w,) = params
+        scores = x @ w
+        scores -= scores.max(axis=1, keepdims=True)
+        p = np.exp(scores)
+        p /= p.sum(axis=1, keepdims=True)
+        return [np.einsum("nk,nkd->d", p - target, x) / len(chosen) + RERANKER_L2 * w]
+
+    weights = np.zeros(x.shape[2])
+    _adam([weights], gradients, RERANKER_STEPS, RERANKER_RATE)
+    # A shift shared by every candidate of a question changes no choice: only the scale
+    # needs undoing.
+    result: Floats = (weights / scale).astype(np.float32)
+    return result
+
+
+# OpenBLAS splits a product of tall matrices over threads, which on a busy two-core machine
+# made training 20 times slower: these take a few rows at a time.
+ROWS_AT_A_TIME = 32
+
+
+def _times(a: Floats, b: Floats) -> Floats:
+    """a @ b."""
+    return np.concatenate([a[i : i + ROWS_AT_A_TIME] @ b for i in range(0, len(a), ROWS_AT_A_TIME)])
+
+
+def _times_transposed(a: Floats, b: Floats) -> Floats:
+    """aᵀ @ b."""
+    total = np.zeros((a.shape[1], b.shape[1]), dtype=np.float32)
+    for i in range(0, len(a), ROWS_AT_A_TIME):
+        total += a[i : i + ROWS_AT_A_TIME].T @ b[i : i + ROWS_AT_A_TIME]
+    return total
+
+
+def _adam(params: list[Any], gradients: Any, steps: int, rate: float) -> None:
+    """Full-batch Adam, in place."""
+    first = [np.zeros_like(p) for p in params]
+    second = [np.zeros_like(p) for p in params]
+    for step in range(1, steps + 1):
+        for p, g, m, v in zip(params, gradients(params), first, second, strict=True):
+            m *= 0.9
+            m += 0.1 * g
+            v *= 0.999
+            v += 0.001 * g * g
+            p -= rate * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)

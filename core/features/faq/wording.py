@@ -1,0 +1,223 @@
+"""How a question is read into words before matching: chat slang and phrases rewritten,
+words that carry no topic (stopwords, generic title words) set apart, subjects the
+article never covers recognised, and the off-topic examples the semantic gate compares
+against. Data beside the few functions that read it."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from spellchecker import SpellChecker, WordFrequency
+
+STOPWORDS = frozenset(
+    """a about above after again all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into
+    is it its itself just me more most my myself no nor of off on once only or other our
+    ours out over own same she should so some such than that the their theirs them then
+    there these they this those through to too under until up very was we were what when
+    where which while who whom why will with would you your yours yourself yourselves
+    im ive id ill youre hey hi hello pls please
+    thanks thank really actually get got gets getting go going like also even many much
+    good bad best better whats hows wheres thats theres lets
+    lot lots thing things know want ok okay bro dude man guys yeah yes anyone someone
+    af lol lmao tbh idk ngl fr gonna wanna gotta kinda sorta literally basically
+    buddy mate friend says said told tell
+    """.split()
+) | frozenset(
+    # Where someone came across a subject says nothing about the subject ("heard it
+    # mentioned in the voice chat", "saw it in a reddit thread").
+    """heard hear hearing saw mentioned mention mentions reddit youtube tiktok instagram
+    podcast podcasts thread threads forum video videos chat voice discord
+    """.split()
+)
+
+# Everyday words that appear in titles but say nothing about the topic on their own.
+GENERIC = frozenset(
+    "what whi when how should can do make good bad best time way need help feel normal "
+    "vs quick summari mean thing day week first give less main new not one old often "
+    "person point see short two three work morn rate big fast zone mid hour month per "
+    "key instead differ link design whole start still never without everi".split()
+)
+
+# Chat slang and abbreviations → the words the knowledge base uses.
+SLANG = {
+    "wat": "what",
+    "wot": "what",
+    "shud": "should",
+    "wen": "when",
+    "cuz": "because",
+    "coz": "because",
+    "wut": "what",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "y": "why",
+    "b4": "before",
+    "w": "with",
+    "wo": "without",
+    "abt": "about",
+    "rn": "now",
+    "cooked": "sore",
+    "wrecked": "sore",
+    "destroyed": "sore",
+    "fried": "sore",
+    "smoked": "sore",
+    "trashed": "sore",
+    "toast": "sore",
+    "aching": "sore",
+    "achy": "sore",
+    "ache": "sore",
+    "aches": "sore",
+    "stiff": "sore",
+    "tender": "sore",
+    "hurts": "sore",
+    "gains": "growth",
+    "gainz": "growth",
+    "swole": "growth",
+    "bigger": "growth",
+    "hypertrophy": "growth",
+    "size": "growth",
+    "grow": "growth",
+    "growing": "growth",
+    "workout": "train",
+    "workouts": "train",
+    "ride": "cycling",
+    "riding": "cycling",
+    "rides": "cycling",
+    "lift": "train",
+    "lifting": "train",
+    "lifts": "train",
+    "lifted": "train",
+    "gym": "train",
+    "exercise": "train",
+    "exercising": "train",
+    "exercises": "train",
+    "training": "train",
+    "session": "train",
+    "sessions": "train",
+    "sesh": "train",
+    "reps": "rep",
+    "wkout": "train",
+    "lowerback": "lower back",
+    "lbp": "lower back pain",
+    "delts": "shoulders",
+    "pecs": "chest",
+    "quads": "legs",
+    "hammies": "hamstrings",
+    "glutes": "glute",
+    "ibuprofen": "advil",
+    "nsaid": "advil",
+    "nsaids": "advil",
+    "painkillers": "advil",
+    "painkiller": "advil",
+    "motrin": "advil",
+    "aleve": "advil",
+}
+
+# Multi-word terms that mean one thing, joined before splitting into words.
+PHRASES = [
+    (re.compile(p), r)
+    for p, r in (
+        # "Work out who/what/this …" is figuring something out, not training.
+        (
+            r"\bwork(?:ing|ed|s)? out\b"
+            r"(?! (?:who|what|how|which|why|where|this|that|these|those)\b)",
+            "workout",
+        ),
+        (r"\bworkouts?\b", "workout"),
+        (r"\bweights? ?rooms?\b", "gym"),
+        (r"\b(?:whats|what is) the deal (?:with|w)\b", "what is"),
+        # "My quads are killing me" is soreness; "is cardio killing my gains" is not.
+        (r"\bkill(?:ing|s)? me\b", "sore"),
+        (r"\bwarm(?:ing|ed)?[ -]?ups?\b", "warmup"),
+        (r"\blower[ -]?back\b", "lowerback"),
+        (r"\blow back\b", "lowerback"),
+        # Coming back to training is not one's back ("got back from holiday", "back into
+        # the gym"); back pain, back squats and backing off are.
+        (
+            r"\b((?:came|come|comes|coming|went|go|goes|going|gone|get|gets|getting|got|im|am"
+            r"|been|ease|eases|easing|eased|jump|jumped|jumping|head|headed|heading|finally"
+            r"|start|started|starting)(?: right| straight)?) back\b(?! (?:pain|pains|ache|aches"
+            r"|aching|achy|sore|soreness|spasms?|muscles?|injury|injuries|problems?|issues?"
+            r"|tight|tightness|stiff|stiffness|extensions?|squats?|rows?|days?|off|to normal)\b)",
+            r"\1 return",
+        ),
+        (r"^back (?=(?:from|into|in|to|at)\b)", "return "),
+        (r"\bcome ?backs?\b", "return"),
+        (r"\bactive[ -]recovery\b", "activerecovery"),
+        (r"\brepeated[ -]bout\b", "repeatedbout"),
+        (r"\bdeload(?:ing|s)?\b", "deload"),
+        (r"\b(?:do|does|did|is|are|was|were|ca|could|should|would|have|has|wo|must)nt\b", "not"),
+        (
+            r"\b(?:don|doesn|didn|isn|aren|wasn|weren|can|couldn|shouldn|wouldn|haven|hasn|won)"
+            r" ?t\b",
+            "not",
+        ),
+        (r"\bno longer\b", "not anymore"),
+        (r"\btl ?[;:]? ?dr\b", "tldr"),
+        (r"\bcat[ /-]?(?:camel|cow)s?\b", "catcamel"),
+        # Gym slang for a supplement, not for the time before a workout.
+        (r"\bpre[ -]?(?:workout|wo)s?\b(?! (?:warm|meal|snack|stretch))", "preworkout"),
+    )
+]
+
+# Subjects the article never covers, so a question about them is not ours whatever
+# else it mentions: shopping (prices, brands, sizes), diet and supplements, how much to
+# lift, apps and gadgets, gym memberships and manners, and being ill.
+OUT_OF_SCOPE = re.compile(
+    "|".join(
+        (
+            r"\b(?:prices?|pricing|cheap(?:er|est)?|expensive|brands?(?! new)|buy(?:ing)?"
+            r"|purchase|discount|coupon|worth the money|what size)\b",
+            r"\bhow much (?:does|do|is|are|would|will)\b.*\bcost\b",
+            r"\bhow (?:many|much) (?:calories|kcal|grams|carbs|protein|creatine|caffeine|water)\b",
+            r"\b(?:what (?:should|do|can) i eat|what to eat|meal plan|macros|keto|vegan|creatine"
+            r"|whey|bcaas?|multivitamins?|fish oil)\b",
+            r"\bhow much should (?:i|a \w+) (?:bench|squat|deadlift|lift|press)\b",
+            r"\ba good (?:bench|squat|deadlift)(?: press)? for\b|\bstrength standards?\b",
+            r"\b(?:apps?|smartwatch|fitness tracker|whoop|oura)\b",
+            r"\b(?:membership|opening hours|etiquette|rude)\b",
+            r"\b(?:throat|fever|flu|covid|cough(?:ing)?|sneez(?:e|ing)"
+            r"|a cold(?! (?:bath|shower|plunge|tub)))\b",
+        )
+    )
+)
+
+
+def out_of_scope(text: str, said: Sequence[str]) -> bool:
+    """Checked as typed ("what size") and with slang read ("wat shud i eat" is "what
+    should i eat"), since reading slang also rewrites some words ("size" → "growth")."""
+    return bool(OUT_OF_SCOPE.search(text.lower()) or OUT_OF_SCOPE.search(" ".join(said)))
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def words(text: str) -> list[str]:
+    text = text.lower().replace("’", "'").replace("'", "")
+    for pattern, replacement in PHRASES:
+        text = pattern.sub(replacement, text)
+    out: list[str] = []
+    for word in _WORD.findall(text):
+        out.extend(SLANG.get(word, word).split())
+    return out
+
+
+OFF_TOPIC_FILE = Path(__file__).with_name("off_topic.txt")
+
+
+@functools.cache
+def off_topic_examples() -> tuple[str, ...]:
+    lines = OFF_TOPIC_FILE.read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@functools.cache
+def english() -> WordFrequency:
+    """English words (pyspellchecker's frequency list), so a correctly spelt word the
+    knowledge base never uses is left alone instead of "corrected" into one it does."""
+    return SpellChecker(language="en", distance=1).word_frequency
