@@ -26,6 +26,8 @@ STOPWORDS = frozenset(
     lot lots thing things know want ok okay bro dude man guys yeah yes anyone someone
     af lol lmao tbh idk ngl fr gonna wanna gotta kinda sorta literally basically
     buddy mate friend says said told tell
+    gf bf girlfriend boyfriend wife husband mom mum dad brother sister roommate
+    nah nope yep yup hell heck damn
     """.split()
 ) | frozenset(
     # Where someone came across a subject says nothing about the subject ("heard it
@@ -167,7 +169,12 @@ PHRASES = [
 
 # Subjects the article never covers, so a question about them is not ours whatever
 # else it mentions: shopping (prices, brands, sizes), diet and supplements, how much to
-# lift, apps and gadgets, gym memberships and manners, and being ill.
+# lift, apps and gadgets, gym memberships and manners, being ill, gear, and the time of
+# day to train.
+_GEAR = (
+    r"(?:(?:lifting |weight |weightlifting )?belts?|shoes|sneakers|(?:knee |elbow )?sleeves"
+    r"|(?:wrist |knee )?wraps|straps|chalk|gloves)"
+)
 OUT_OF_SCOPE = re.compile(
     "|".join(
         (
@@ -183,6 +190,14 @@ OUT_OF_SCOPE = re.compile(
             r"\b(?:membership|opening hours|etiquette|rude)\b",
             r"\b(?:throat|fever|flu|covid|cough(?:ing)?|sneez(?:e|ing)"
             r"|a cold(?! (?:bath|shower|plunge|tub)))\b",
+            # Gear asked about, not mentioned in passing ("sore even with a belt on").
+            rf"\b(?:should|do|would|can|must) (?:i|you|we) (?:wear|use|get|need|buy|try)\b"
+            rf"[^.?!,]{{0,25}}\b{_GEAR}\b",
+            rf"\b(?:which|what|best|recommend|good)\b[^.?!,]{{0,20}}\b{_GEAR}\b",
+            rf"\b{_GEAR} (?:or|vs|for)\b|\bhow (?:do|should|can) (?:i|you) (?:wrap|tape)\b",
+            r"\btime of (?:the )?day\b"
+            r"|\b(?:morning|evening|night|afternoon) (?:or|vs) (?:the )?"
+            r"(?:morning|evening|night)\b",
         )
     )
 )

@@ -179,6 +179,13 @@ def test_everyday_words_near_the_out_of_scope_ones_still_answer() -> None:
     assert MATCHER.match("brand new to lifting, how sore is too sore?").key == "beginners-ease-in"
     assert MATCHER.match("should i stretch pre workout when sore").key == "warm-up-when-sore"
     assert MATCHER.match("is a cold bath good for a stiff lower back").key == "lower-back-fatigue"
+    # Gear mentioned in passing is not a question about gear.
+    assert MATCHER.match("I wear a belt and my lower back is still sore after deadlifts").key == (
+        "lower-back-soreness"
+    )
+    # Ice baths are not in the article, but it says what does and does not help.
+    assert MATCHER.match("do ice baths help with doms").key == "reduce-soreness"
+    assert MATCHER.match("when should I get medical attention for soreness").key == RED_FLAGS
 
 
 def test_working_out_still_means_training() -> None:
@@ -220,6 +227,9 @@ def test_chat_filler_and_numbers_do_not_make_a_question_look_off_topic() -> None
         "is it rude to rest on a machine between sets",  # gym manners
         "how many calories does an hour of squats burn",
         "I've got a fever and sore legs, can I lift",  # illness: not the article's subject
+        "should I wear knee sleeves for heavy squats",  # gear asked about
+        "which wrist wraps are best for bench",
+        "is it better to train in the morning or evening",  # time of day
     ],
 )
 def test_off_topic_questions_are_refused_not_answered(question: str) -> None:
