@@ -184,8 +184,13 @@ OUT_OF_SCOPE = re.compile(
             r"\bhow (?:many|much) (?:calories|kcal|grams|carbs|protein|creatine|caffeine|water)\b",
             r"\b(?:what (?:should|do|can) i eat|what to eat|meal plan|macros|keto|vegan|creatine"
             r"|whey|bcaas?|multivitamins?|fish oil)\b",
-            r"\bhow much should (?:i|a \w+) (?:bench|squat|deadlift|lift|press)\b",
-            r"\ba good (?:bench|squat|deadlift)(?: press)? for\b|\bstrength standards?\b",
+            # The supplement, not "before the workout" ("stretch pre workout").
+            r"\bpre[- ]?workouts? (?:is |are )?(?:safe|powders?|supplements?|drinks?|scoops?)\b"
+            r"|\btak(?:e|ing) pre[- ]?workout\b",
+            r"\b(?:how much|what) should (?:i|a(?: \w+){1,3})"
+            r" (?:bench|squat|deadlift|lift|press)\b(?![^.?!]*\b(?:sore|doms)\b)",
+            r"\ba good (?:bench|squat|deadlift)(?: press)? for\b|\bstrength standards?\b"
+            r"|\b(?:count as|considered|be called) strong\b|\bgood for an? \d+ ?(?:yo|year|kg|lb)",
             r"\b(?:apps?|smartwatch|fitness tracker|whoop|oura)\b",
             r"\b(?:membership|opening hours|etiquette|rude)\b",
             r"\b(?:throat|fever|flu|covid|cough(?:ing)?|sneez(?:e|ing)"

@@ -178,6 +178,7 @@ def test_typos_are_corrected_but_real_words_are_not(word: str, read_as: str | No
 def test_everyday_words_near_the_out_of_scope_ones_still_answer() -> None:
     assert MATCHER.match("brand new to lifting, how sore is too sore?").key == "beginners-ease-in"
     assert MATCHER.match("should i stretch pre workout when sore").key == "warm-up-when-sore"
+    assert MATCHER.match("how much should I squat if im sore").key is not None
     assert MATCHER.match("is a cold bath good for a stiff lower back").key == "lower-back-fatigue"
     # Gear mentioned in passing is not a question about gear.
     assert MATCHER.match("I wear a belt and my lower back is still sore after deadlifts").key == (
@@ -223,6 +224,8 @@ def test_chat_filler_and_numbers_do_not_make_a_question_look_off_topic() -> None
         "how much creatine should i take a day",  # supplements and diet
         "wat shud i eat 4 doms",  # … in slang too
         "whats a good bench press for a 70kg guy",  # strength standards
+        "how much should a 75kg guy bench to count as strong",
+        "is pre workout safe to take every day",  # the supplement
         "best app to track my lifts",
         "is it rude to rest on a machine between sets",  # gym manners
         "how many calories does an hour of squats burn",
