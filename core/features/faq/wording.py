@@ -169,8 +169,8 @@ PHRASES = [
 
 # Subjects the article never covers, so a question about them is not ours whatever
 # else it mentions: shopping (prices, brands, sizes), diet and supplements, how much to
-# lift, apps and gadgets, gym memberships and manners, being ill, gear, and the time of
-# day to train.
+# lift, apps and gadgets, gym memberships and manners, being ill, gear, mobility work,
+# and the time of day to train.
 _GEAR = (
     r"(?:(?:lifting |weight |weightlifting )?belts?|shoes|sneakers|(?:knee |elbow )?sleeves"
     r"|(?:wrist |knee )?wraps|straps|chalk|gloves)"
@@ -200,6 +200,9 @@ OUT_OF_SCOPE = re.compile(
             rf"[^.?!,]{{0,25}}\b{_GEAR}\b",
             rf"\b(?:which|what|best|recommend|good)\b[^.?!,]{{0,20}}\b{_GEAR}\b",
             rf"\b{_GEAR} (?:or|vs|for)\b|\bhow (?:do|should|can) (?:i|you) (?:wrap|tape)\b",
+            rf"\b{_GEAR}\b[^.?!,]{{0,15}}\b(?:cheating|worth it|necessary|needed|a crutch)\b",
+            # Mobility for its own sake; loosening up a sore, stiff muscle is the article's.
+            r"^(?!.*\b(?:sore|soreness|doms|stiff|stiffness)\b).*\bmobility\b",
             r"\btime of (?:the )?day\b"
             r"|\b(?:morning|evening|night|afternoon) (?:or|vs) (?:the )?"
             r"(?:morning|evening|night)\b",

@@ -179,6 +179,9 @@ def test_everyday_words_near_the_out_of_scope_ones_still_answer() -> None:
     assert MATCHER.match("brand new to lifting, how sore is too sore?").key == "beginners-ease-in"
     assert MATCHER.match("should i stretch pre workout when sore").key == "warm-up-when-sore"
     assert MATCHER.match("how much should I squat if im sore").key is not None
+    assert MATCHER.match("im so sore and stiff my mobility is gone, how do i warm up").key == (
+        "warm-up-when-sore"
+    )
     assert MATCHER.match("is a cold bath good for a stiff lower back").key == "lower-back-fatigue"
     # Gear mentioned in passing is not a question about gear.
     assert MATCHER.match("I wear a belt and my lower back is still sore after deadlifts").key == (
@@ -232,6 +235,8 @@ def test_chat_filler_and_numbers_do_not_make_a_question_look_off_topic() -> None
         "I've got a fever and sore legs, can I lift",  # illness: not the article's subject
         "should I wear knee sleeves for heavy squats",  # gear asked about
         "which wrist wraps are best for bench",
+        "are lifting straps cheating for deadlifts",
+        "how do i improve ankle mobility for squats",  # mobility for its own sake
         "is it better to train in the morning or evening",  # time of day
     ],
 )
