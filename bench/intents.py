@@ -56,6 +56,9 @@ SETS = {
     # Written after the changes held-out 2 prompted, sealed, measured once: 137/150 = 91.3%,
     # red-flag reply for 8/10 (two more phrasings triage missed). Then used for development.
     "held-out 3": DATA / "intents_heldout3.jsonl",
+    # Written after the changes held-out 3 prompted, sealed, measured once: 140/150 = 93.3%,
+    # red-flag reply for 10/10, no check-in stored without the tap. Then used for development.
+    "held-out 4": DATA / "intents_heldout4.jsonl",
 }
 KINDS = ("greeting", "checkin", "pain", "ready", "question", "off_topic")
 RED_FLAG_REPLY = "that is a red flag"

@@ -328,6 +328,7 @@ _TALK_AREAS: Mapping[str, tuple[str, ...]] = {
     "everything": MUSCLE_GROUPS,
     "everywhere": MUSCLE_GROUPS,
     "all over": MUSCLE_GROUPS,
+    "overall": MUSCLE_GROUPS,  # "overall a 2 out of 10"
     # Named, but not an area the check-in tracks: still someone telling how sore they are.
     "forearms": (),
     "forearm": (),

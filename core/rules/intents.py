@@ -25,7 +25,7 @@ from enum import StrEnum
 
 from core.rules.checkin_words import read_soreness_talk
 from core.rules.soreness import MUSCLE_GROUPS
-from core.rules.text import spell_emoji
+from core.rules.text import ILLNESS, spell_emoji
 from core.rules.triage import PainKind, Triage, classify_pain, read_tokens
 
 
@@ -145,11 +145,23 @@ _CAPABILITY = re.compile(
 )
 
 
+def _unthanked(clauses: Sequence[Sequence[str]]) -> list[Sequence[str]]:
+    """The clauses without what someone thanks the coach for ("thanks for the tips on
+    soreness"): the subject of a thank-you is not news about the body."""
+    out: list[Sequence[str]] = []
+    for clause in clauses:
+        head = clause[:3]
+        if _THANKS.intersection(head) and "for" in clause[1:4]:
+            clause = clause[: clause.index("for", 1)]
+        out.append(clause)
+    return out
+
+
 def _is_social(text: str, clauses: Sequence[Sequence[str]], asks: bool) -> bool:
     """Only greetings, thanks or asking what the coach is — nothing about the body, training
     or anything else, which a greeting in front of it ("hey coach, my chest is sore") never
     hides. A message of emoji or punctuation alone is social too."""
-    content = [w for c in clauses for w in c]
+    content = [w for c in _unthanked(clauses) for w in c]
     if not content:
         return bool(text.strip())
     if _CAPABILITY.search(" ".join(content)):
@@ -193,6 +205,7 @@ _READY = re.compile(
             rf"\b(rest|skip|rest day) (or|vs) {_TRAIN}\b",
             r"\bshould i (just |still |even |actually )?"
             r"(skip|rest|wait|take (a|the) (rest day|day off))",
+            r"\btake (today|tonight|the day) off\b",
             r"\bshould i still (go|train|lift|work ?out|hit)\b",
             r"\bskip(ping)? (the |my )?(gym|training|workout|session|today|legs|leg day|it)\b",
             r"\bam i (ready|good|ok|okay|fit|fine|safe) (to|for)\b",
@@ -212,6 +225,7 @@ _READY = re.compile(
             r"\b(lighter|light|easy|easier|heavy|full) (session|day|workout)"
             r"( today| tonight)? or\b",
             r"\breason to (rest|skip|stay home|take (a|the) day off)\b",
+            rf"\breason (not to|to not) {_TRAIN}\b",
             r"\b(active recovery|rest day|full rest|day off)( today)? or\b",
             rf"\b{_TRAIN}( again| back)? (today|tonight|now|later) or\b",
             r"\b(good|ok|okay|fine|safe) to go (for|heavy|today|tonight|now)\b",
@@ -284,16 +298,31 @@ _JOINT = re.compile(
     r"\b(knees?|kneecaps?|elbows?|wrists?|ankles?|hips?|shoulders?|joints?|tendons?|fingers?"
     r"|achilles|tendonitis|patellar|rotator|cuff)\b"
 )
+_DAY_AFTER = re.compile(
+    r"\b(cant|barely|hardly) (sit|walk|move|stand|lift|raise|climb|get up|bend)\b"
+    r"|\b(day after|next day|since yesterday|from yesterday|woke up|this morning)\b"
+)
 _LOWER_BACK = re.compile(r"\b(lower|low|lumbar|spine|spinal|tailbone)\b")
 
 
-def _warning(triage: Triage, joined: str) -> bool:
+# How a joint is said to feel: a question naming a joint without one asks about something
+# else ("a cue for keeping my elbows tucked").
+_FEELS = re.compile(
+    r"\b(pain\w*|hurt\w*|ach(e|es|y|ing)|sore\w*|tender|click\w*|pop\w*|pinch\w*|grind\w*"
+    r"|swell\w*|swollen|stiff\w*|burn\w*|tendinitis|tendonitis|injur\w*|strain\w*|weird"
+    r"|feel\w*|unstable|sharp|twinge\w*|tweak\w*|crack\w*|snap\w*|throb\w*|sting\w*"
+    r"|bother\w*|killing|flare\w*)\b"
+)
+
+
+def _warning(triage: Triage, joined: str, asks: bool) -> bool:
     """A joint or tendon, or a lower back that never recovers — not "feeling beat up"
     (triage's sign of overall overload) or "back from 4 months off" (bare "back")."""
     if triage.kind is PainKind.LOWER_BACK_CHRONIC:
         return bool(_LOWER_BACK.search(joined))
     if triage.kind is PainKind.JOINT_TENDON:
-        return bool(_JOINT.search(" ".join(triage.matched)))
+        named = bool(_JOINT.search(" ".join(triage.matched)))
+        return named and (not asks or bool(_FEELS.search(joined)))
     return False
 
 
@@ -320,10 +349,11 @@ def _is_question(clause: Sequence[str], question_mark: bool) -> bool:
     return bool(_ASKING.search(" ".join(clause)))
 
 
-def _says_soreness(clauses: Sequence[Sequence[str]], question_mark: bool) -> bool:
+def _says_soreness(clauses: Sequence[Sequence[str]], question_mark: bool, mood_emoji: bool) -> bool:
     """Some clause states something, not asks or generalises, and the message tells how
     sore oneself is today: it names an area, gives a level as a number, says nothing is
-    sore, or speaks of oneself or of today."""
+    sore, or speaks of oneself or of today. When only an emoji spoke of soreness ("my cat
+    won't stop meowing 😩"), it must name an area: alone, 😩 is a mood."""
     stated = [
         c
         for c in clauses
@@ -335,7 +365,7 @@ def _says_soreness(clauses: Sequence[Sequence[str]], question_mark: bool) -> boo
         return False
     words = [w for c in clauses for w in c]
     talk = read_soreness_talk([w for c in clauses for w in (*c, ",")], MUSCLE_GROUPS)
-    if not talk.about_soreness:
+    if not talk.about_soreness or (mood_emoji and not talk.named):
         return False
     numbered = any(w.isdigit() for w in words)
     own = bool(_OWN.search(" ".join(words)))
@@ -364,7 +394,11 @@ def read_intent(text: str) -> Reading:
     if _is_social(text, clauses, asks):
         return Reading(Intent.GREETING, asks=asks)
     ready = _asks_to_train_today(clauses, asks)
-    warning = own and _warning(triage, joined)
+    warning = own and _warning(triage, joined, asks)
+    if ready and re.search(ILLNESS, joined):
+        # "Got a cold, should I train?": no soreness to check; the knowledge base says
+        # honestly that being ill is not its subject.
+        return Reading(Intent.QUESTION, asks=asks)
     if ready:
         # A joint or a back that never recovers, and "should I train today?": both fit.
         return (
@@ -372,13 +406,21 @@ def read_intent(text: str) -> Reading:
             if warning
             else Reading(Intent.READY, asks=asks)
         )
+    if warning:
+        return Reading(Intent.PAIN, asks=asks)
     lower_back = triage.kind is PainKind.LOWER_BACK_AFTER_LIFT and _LOWER_BACK.search(joined)
-    if warning or (own and (lower_back or triage.kind is PainKind.PUMP_BURN)):
+    if own and lower_back:
+        # "…is back soreness after deadlifts normal?": their back, or backs in general.
+        return Reading(Intent.PAIN, Intent.QUESTION if asks else None, asks)
+    # A burn during the set is triage's; "glutes on fire, can't sit" the day after is DOMS.
+    if own and triage.kind is PainKind.PUMP_BURN and not _DAY_AFTER.search(joined):
         return Reading(Intent.PAIN, asks=asks)
     hurt = _HURT.intersection(words) and not _NO_HURT.search(joined)
     if own and hurt and triage.kind is not PainKind.DOMS:
         return Reading(Intent.PAIN, asks=asks)
-    if _says_soreness(clauses, question_mark):
+    plain = read_tokens(text)
+    mood_emoji = not read_soreness_talk(plain, MUSCLE_GROUPS).about_soreness
+    if _says_soreness(clauses, question_mark, mood_emoji):
         if not asks:
             return Reading(Intent.CHECKIN, asks=asks)
         return Reading(Intent.CHECKIN, Intent.QUESTION, asks)

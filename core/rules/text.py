@@ -51,6 +51,14 @@ def join_words(words: Sequence[str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
+# Being ill: outside what the coach knows, whether asked as a question ("train with a
+# fever?") or as "should I go today?" — a cold is no soreness to check readiness against.
+ILLNESS = (
+    r"\b(?:throat|fever|flu|covid|cough(?:ing)?|sneez(?:e|ing)|runny nose"
+    r"|a cold(?! (?:bath|shower|plunge|tub)))\b"
+)
+
+
 # Emoji that stand for a word in lifters' messages ("legs 💀💀", "👋"); others are dropped.
 EMOJI_WORDS: dict[str, str] = {
     "👋": "hi",

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from spellchecker import SpellChecker, WordFrequency
 
+from core.rules.text import ILLNESS
+
 STOPWORDS = frozenset(
     """a about above after again all am an and any are as at be because been before being
     below between both but by can could did do does doing down during each few for from
@@ -193,8 +195,7 @@ OUT_OF_SCOPE = re.compile(
             r"|\b(?:count as|considered|be called) strong\b|\bgood for an? \d+ ?(?:yo|year|kg|lb)",
             r"\b(?:apps?|smartwatch|fitness tracker|whoop|oura)\b",
             r"\b(?:membership|opening hours|etiquette|rude)\b",
-            r"\b(?:throat|fever|flu|covid|cough(?:ing)?|sneez(?:e|ing)"
-            r"|a cold(?! (?:bath|shower|plunge|tub)))\b",
+            ILLNESS,
             # Gear asked about, not mentioned in passing ("sore even with a belt on").
             rf"\b(?:should|do|would|can|must) (?:i|you|we) (?:wear|use|get|need|buy|try)\b"
             rf"[^.?!,]{{0,25}}\b{_GEAR}\b",

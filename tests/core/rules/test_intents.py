@@ -54,6 +54,18 @@ GREETING, CHECKIN, PAIN, READY, QUESTION = (
         ("back sore from rows, lats mostly", CHECKIN),  # back muscles, not the lower back
         # Off topic is a question the knowledge base refuses.
         ("whats the capital of australia", QUESTION),
+        ("got a cold and a runny nose, should i still train", QUESTION),  # illness: not ours
+        ("whats a good cue for keeping my elbows tucked on bench", QUESTION),  # no pain said
+        ("my cat wont stop meowing at night 😩", QUESTION),  # 😩 alone is a mood
+        # Thanks for the coach's help is thanks, whatever the help was about.
+        ("thanks for the tips on soreness yesterday, legit helped", GREETING),
+        ("thanks for asking, my legs are wrecked", CHECKIN),
+        # Soreness said as a number overall, and "take today off" / "any reason not to".
+        ("overall maybe a 2 out of 10, pretty good", CHECKIN),
+        ("glutes on fire lol cant sit down properly", CHECKIN),  # the day after, not a burn
+        ("quads burning on the last set of lunges", PAIN),
+        ("whole body cooked from yesterday, should i just take today off", READY),
+        ("barely sore today, any reason not to train?", READY),
     ],
 )
 def test_free_text_is_read_as_what_the_user_means(text: str, intent: Intent) -> None:
@@ -76,6 +88,11 @@ def test_a_red_flag_wins_over_anything_said_with_it(text: str) -> None:
 def test_soreness_said_with_a_question_is_asked_about_not_guessed() -> None:
     reading = read_intent("my legs are sore today, is that normal?")
     assert (reading.intent, reading.or_else) == (CHECKIN, QUESTION)
+
+
+def test_back_soreness_asked_about_in_general_offers_both() -> None:
+    reading = read_intent("my lower back was sore after deads for days, is that normal in general?")
+    assert (reading.intent, reading.or_else) == (PAIN, QUESTION)
 
 
 def test_a_sore_joint_and_should_i_train_today_offers_both() -> None:
