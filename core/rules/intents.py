@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.rules.checkin_words import read_soreness_talk
 from core.rules.soreness import MUSCLE_GROUPS
+from core.rules.soreness_talk import read_soreness_talk
 from core.rules.text import ILLNESS, spell_emoji
 from core.rules.triage import PainKind, Triage, classify_pain, read_tokens
 

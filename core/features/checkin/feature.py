@@ -36,12 +36,7 @@ from core.features.checkin.questions import (
     trained_by,
     trained_or_all,
 )
-from core.rules.checkin_words import (
-    parse_checkin_shorthand,
-    parse_groups,
-    parse_level,
-    read_soreness,
-)
+from core.rules.checkin_words import parse_checkin_shorthand, parse_groups, parse_level
 from core.rules.intents import Intent, read_intent
 from core.rules.soreness import (
     MUSCLE_GROUPS,
@@ -52,6 +47,7 @@ from core.rules.soreness import (
     nothing_sore,
     trained_groups,
 )
+from core.rules.soreness_talk import read_soreness
 from core.rules.text import NO_WORDS, YES_WORDS, join_words
 from core.rules.trends import CheckinDay, insights_text, trend_insights, trend_start
 from core.storage.checkins import load_checkin, load_checkin_days, save_checkin, stored_levels

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.rules.checkin_words import read_soreness
 from core.rules.intents import Greeting, Intent, read_greeting, read_intent
-from core.rules.soreness import MUSCLE_GROUPS
 
 GREETING, CHECKIN, PAIN, READY, QUESTION = (
     Intent.GREETING,
@@ -112,28 +110,3 @@ def test_a_sore_joint_and_should_i_train_today_offers_both() -> None:
 )
 def test_a_greeting_is_answered_in_kind(text: str, kind: Greeting) -> None:
     assert read_greeting(text) is kind
-
-
-@pytest.mark.parametrize(
-    ("text", "levels", "rest"),
-    [
-        ("legs are wrecked", {"quads": 3, "hamstrings": 3, "glutes": 3, "calves": 3}, None),
-        ("chest a bit sore, rest fine", {"chest": 1}, 0),
-        ("nothing sore today", {}, 0),
-        ("quads killing me, hammies kinda sore", {"quads": 4, "hamstrings": 1}, None),
-        ("doms update: quads 7, hams 4, rest is fine", {"quads": 3, "hamstrings": 2}, 0),
-        ("glutes 8/10 sore", {"glutes": 3}, None),
-        ("really sore chest and back", {"chest": 3, "back": 3}, None),
-        ("sholders a little sore, nothing crazy", {"shoulders": 1}, None),
-    ],
-)
-def test_soreness_in_a_sentence_is_read_area_by_area(
-    text: str, levels: dict[str, int], rest: int | None
-) -> None:
-    talk = read_soreness(text, MUSCLE_GROUPS)
-    assert (talk.levels, talk.rest) == (levels, rest)
-
-
-def test_only_the_groups_a_user_trains_are_read() -> None:
-    talk = read_soreness("legs wrecked, chest sore", ["chest", "back"])
-    assert talk.levels == {"chest": 2}

@@ -1,0 +1,33 @@
+"""Soreness told in a sentence, read area by area with the check-in's own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.rules.soreness import MUSCLE_GROUPS
+from core.rules.soreness_talk import read_soreness
+
+
+@pytest.mark.parametrize(
+    ("text", "levels", "rest"),
+    [
+        ("legs are wrecked", {"quads": 3, "hamstrings": 3, "glutes": 3, "calves": 3}, None),
+        ("chest a bit sore, rest fine", {"chest": 1}, 0),
+        ("nothing sore today", {}, 0),
+        ("quads killing me, hammies kinda sore", {"quads": 4, "hamstrings": 1}, None),
+        ("doms update: quads 7, hams 4, rest is fine", {"quads": 3, "hamstrings": 2}, 0),
+        ("glutes 8/10 sore", {"glutes": 3}, None),
+        ("really sore chest and back", {"chest": 3, "back": 3}, None),
+        ("sholders a little sore, nothing crazy", {"shoulders": 1}, None),
+    ],
+)
+def test_soreness_in_a_sentence_is_read_area_by_area(
+    text: str, levels: dict[str, int], rest: int | None
+) -> None:
+    talk = read_soreness(text, MUSCLE_GROUPS)
+    assert (talk.levels, talk.rest) == (levels, rest)
+
+
+def test_only_the_groups_a_user_trains_are_read() -> None:
+    talk = read_soreness("legs wrecked, chest sore", ["chest", "back"])
+    assert talk.levels == {"chest": 2}
