@@ -145,6 +145,22 @@ def _scaled(number: int, out_of_ten: bool) -> int | None:
     return number
 
 
+# What may follow a level to say its scale: "8/10" reads as "8 10".
+_SCALE_WORDS = ((), ("out", "of"), ("outta",), ("of",))
+
+
+def _scale_after(tokens: Sequence[str], i: int) -> tuple[int, str] | None:
+    """How many tokens from `i` say the scale of the number before them, and the scale
+    ("10" or "4"), or None."""
+    for words in _SCALE_WORDS:
+        end = i + len(words)
+        if tuple(tokens[i:end]) == words and tokens[end : end + 1] in (["10"], ["4"]):
+            if not words and tokens[end] == "4":
+                return None  # "quads 3 4 sets": two numbers, not "3/4"
+            return len(words) + 1, tokens[end]
+    return None
+
+
 def read_soreness_talk(tokens: Sequence[str], trained: Sequence[str]) -> SorenessTalk:
     """Areas and levels in a sentence such as "quads wrecked, hamstrings a bit sore, rest
     fine", read from triage's cleaned `tokens` (typos fixed, "," between clauses).
@@ -209,9 +225,10 @@ def read_soreness_talk(tokens: Sequence[str], trained: Sequence[str]) -> Sorenes
             continue
         said: int | None = _TALK_LEVELS.get(phrase)
         if said is None and phrase.isdigit():
-            if tokens[i : i + 1] == ["10"]:  # "8/10" reads as "8 10"
-                i += 1
-                said = _scaled(int(phrase), True)
+            scale = _scale_after(tokens, i)
+            if scale:  # "8/10" (read as "8 10"), "2 out of 10", "3 outta 4": not a level
+                i += scale[0]
+                said = _scaled(int(phrase), scale[1] == "10")
             else:
                 said = _scaled(int(phrase), out_of_ten)
         if said is None:

@@ -19,6 +19,10 @@ from core.rules.soreness_talk import read_soreness
         ("glutes 8/10 sore", {"glutes": 3}, None),
         ("really sore chest and back", {"chest": 3, "back": 3}, None),
         ("sholders a little sore, nothing crazy", {"shoulders": 1}, None),
+        # The scale said after a level is not a level ("2 out of 10" is not a 10).
+        ("overall maybe a 2 out of 10", dict.fromkeys(MUSCLE_GROUPS, 1), None),
+        ("legs 7 outta 10", {"quads": 3, "hamstrings": 3, "glutes": 3, "calves": 3}, None),
+        ("chest 3 out of 4, rest fine", {"chest": 3}, 0),
     ],
 )
 def test_soreness_in_a_sentence_is_read_area_by_area(
