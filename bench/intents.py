@@ -59,6 +59,9 @@ SETS = {
     # Written after the changes held-out 3 prompted, sealed, measured once: 140/150 = 93.3%,
     # red-flag reply for 10/10, no check-in stored without the tap. Then used for development.
     "held-out 4": DATA / "intents_heldout4.jsonl",
+    # Written after the changes held-out 4 prompted, sealed, measured once: 136/150 = 90.7%,
+    # red-flag reply for 10/10, no check-in stored without the tap. Then used for development.
+    "held-out 5": DATA / "intents_heldout5.jsonl",
 }
 KINDS = ("greeting", "checkin", "pain", "ready", "question", "off_topic")
 RED_FLAG_REPLY = "that is a red flag"

@@ -74,9 +74,6 @@ _SLANG = {
     "shld": "should",
     "cn": "can",
     "todays": "today",
-    "hii": "hi",
-    "heyy": "hey",
-    "helo": "hello",
     "hallo": "hello",
     "hola": "hello",
     "gm": "morning",
@@ -87,8 +84,21 @@ _SLANG = {
 }
 
 
+# Greetings typed with letters held down: "helloo", "heyyy", "hiii", "yoooo".
+_STRETCHED = (
+    (re.compile(r"^hel+o+$"), "hello"),
+    (re.compile(r"^hey+$"), "hey"),
+    (re.compile(r"^hi+$"), "hi"),
+    (re.compile(r"^yo+$"), "yo"),
+)
+
+
+def _unstretched(token: str) -> str:
+    return next((word for pattern, word in _STRETCHED if pattern.match(token)), token)
+
+
 def _words(text: str) -> list[str]:
-    tokens = [_SLANG.get(t, t) for t in read_tokens(spell_emoji(text))]
+    tokens = [_SLANG.get(t, t) for t in map(_unstretched, read_tokens(spell_emoji(text)))]
     joined = " ".join(tokens).replace("2 day", "today").replace("to day", "today")
     return joined.split()
 
@@ -119,7 +129,8 @@ _SOCIAL = _SOCIAL_ANCHORS | frozenset(
     tell buddy bro fam day sir round robot human ai up best legend goat talk chat catch
     legit saved week peace soon exactly again over smart clever funny cute amazing pretty
     cool download downloaded app ayo honestly used ever forgot advice tips info clear easy
-    follow wanted say said love loved evening last
+    follow wanted say said love loved evening last quick first started using home gave
+    clutch tip
     """.split()
 )
 # How many words besides social ones a greeting may carry ("hope ur having a good day").
@@ -141,6 +152,9 @@ _CAPABILITY = re.compile(
     r"|\bwhat is it (you|u) do\b|\bwhat (exactly )?do (you|u) do\b"
     r"|\bwhere (do|should|can) i (even )?start\b|\bfirst time (using|here|on)\b"
     r"|\b(what|how) (can|could|are) (you|u) (able to )?help\b|\bable to help\b"
+    r"|\bwhat (commands|options|features) (do|does|can) (you|this|it)\b"
+    r"|\bis this (the |a |that )?(\w+ )?(bot|coach|app)\b|\b(im|i am) back( again)?$"
+    r"|\b(just )?(started|starting) (using|with) (this|you|the bot|the app)\b"
     r"|\bwhat (are|were) (the|your) (options|commands)\b"
 )
 
@@ -164,6 +178,8 @@ def _is_social(text: str, clauses: Sequence[Sequence[str]], asks: bool) -> bool:
     content = [w for c in _unthanked(clauses) for w in c]
     if not content:
         return bool(text.strip())
+    # "hey coach, back again": the user is back, not their back.
+    content = [w for i, w in enumerate(content) if content[i : i + 2] != ["back", "again"]]
     if _CAPABILITY.search(" ".join(content)):
         return not read_soreness_talk(content, MUSCLE_GROUPS).about_soreness
     if all(w in _SOCIAL for w in content):
@@ -210,7 +226,7 @@ _READY = re.compile(
             r"\bskip(ping)? (the |my )?(gym|training|workout|session|today|legs|leg day|it)\b",
             r"\bam i (ready|good|ok|okay|fit|fine|safe) (to|for)\b",
             r"\bready (to|for) (train|lift|the gym|a session|leg day|it)\b",
-            r"\bworth (going|training|lifting|it)\b",
+            r"\bworth (going|training|lifting)\b|\bis it (even )?worth it\b|^worth it$",
             r"\b(push|pushing) (through|thru)\b",
             r"\bis (today|it) a rest day\b",
             r"\b(too soon|too early) to (go|train|lift|work ?out|hit)\b",
@@ -219,7 +235,9 @@ _READY = re.compile(
             r"\bas (planned|written|scheduled|programmed|usual)\b",
             r"\b(switch it up|go lighter|sit (this|it) (one )?out)\b",
             r"\b(light|easy|deload) (day|session|workout) or\b|\bor (a )?(light|easy|rest) day\b",
-            r"^(should|can|do) i (still )?(go|train|lift|work out|workout|hit the gym)$",
+            r"(^|\b(lol|lmao|haha|so|but|and|then|now) )(should|can|do) i (still |even |just )?"
+            r"(go|train|lift|work out|workout|hit the gym)$",
+            r"\bunless (you|u) say (otherwise|so|not to)\b",
             r"\bor (full send|bail|take it easy|go (light|easy|lighter)|call it|stay home)\b",
             r"\b(keep going|push on|carry on|full send) or\b|\bbail on (this|the|my|today)",
             r"\b(lighter|light|easy|easier|heavy|full) (session|day|workout)"
@@ -242,7 +260,8 @@ _READY_TODAY = re.compile(
             r"\b(ok|okay|fine|safe|good|alright|smart|wise|bad|dumb|stupid|a good idea) "
             r"(for me )?(to )?"
             r"(go|lift|train|work ?out|hit|do|training|lifting|going|squat|bench|run|sprint)\b",
-            r"\b(bad|good|smart|dumb|stupid) idea\b|\bplanning to (squat|train|lift|run|go|hit)",
+            r"\b(bad|good|smart|dumb|stupid) idea\b"
+            r"|\b(planning|plan|gonna|going) (to )?(squat|train|lift|run|go|hit)\b",
             rf"\b{_TRAIN}( back| again)? (today|tonight|now)\b",
             r"\b(go|going) (heavy|lighter|light|easy|easier)\b",
             r"\bstill (do|go|train|lift|hit|do my)\b",
@@ -293,7 +312,7 @@ _HURT = frozenset(
     tweak injured injury strain strained grinding pulled tore torn sprained rolled""".split()
 )
 _NO_HURT = re.compile(r"\b(no|nothing|not|dont|doesnt|without) (pain|hurts?)\b")
-_TODAY = frozenset({"today", "now", "tonight", "still", "yesterday"})
+_TODAY = frozenset({"today", "now", "tonight", "still", "yesterday", "woke"})
 _JOINT = re.compile(
     r"\b(knees?|kneecaps?|elbows?|wrists?|ankles?|hips?|shoulders?|joints?|tendons?|fingers?"
     r"|achilles|tendonitis|patellar|rotator|cuff)\b"
@@ -349,11 +368,25 @@ def _is_question(clause: Sequence[str], question_mark: bool) -> bool:
     return bool(_ASKING.search(" ".join(clause)))
 
 
+# "Sore" that is not about muscles: upset about something, or said of a thing.
+_FIGURATIVE = re.compile(
+    r"\bsore (about|over|loser|losers)\b|\bsore at (?!all\b)"
+    r"|\bmy (?!(muscles?|body|everything|joints?|tendons?)\b)\w+ (is|are|feels?) "
+    r"(so |really |very |kinda |a bit |still )?sore\b"
+)
+# Training said around a word for an area is a typo for one ("my quotes are sore from squats").
+_TRAINING = re.compile(
+    r"\b(squats?|bench|deadlifts?|deads|lifts?|lifting|gym|workouts?|training|session"
+    r"|leg day|sets?|reps?)\b"
+)
+
+
 def _says_soreness(clauses: Sequence[Sequence[str]], question_mark: bool, mood_emoji: bool) -> bool:
     """Some clause states something, not asks or generalises, and the message tells how
     sore oneself is today: it names an area, gives a level as a number, says nothing is
     sore, or speaks of oneself or of today. When only an emoji spoke of soreness ("my cat
-    won't stop meowing 😩"), it must name an area: alone, 😩 is a mood."""
+    won't stop meowing 😩"), it must name an area: alone, 😩 is a mood; so must "sore"
+    said of something else ("my wallet is sore", "still sore about the match")."""
     stated = [
         c
         for c in clauses
@@ -365,7 +398,10 @@ def _says_soreness(clauses: Sequence[Sequence[str]], question_mark: bool, mood_e
         return False
     words = [w for c in clauses for w in c]
     talk = read_soreness_talk([w for c in clauses for w in (*c, ",")], MUSCLE_GROUPS)
-    if not talk.about_soreness or (mood_emoji and not talk.named):
+    if not talk.about_soreness:
+        return False
+    said = " ".join(words)
+    if not talk.named and (mood_emoji or (_FIGURATIVE.search(said) and not _TRAINING.search(said))):
         return False
     numbered = any(w.isdigit() for w in words)
     own = bool(_OWN.search(" ".join(words)))
@@ -376,6 +412,11 @@ def _says_soreness(clauses: Sequence[Sequence[str]], question_mark: bool, mood_e
         or own
         or bool(_TODAY.intersection(words))
     )
+
+
+def _mood_emoji(text: str) -> bool:
+    """Whether soreness, if the message speaks of it, was said only by an emoji."""
+    return not read_soreness_talk(read_tokens(text), MUSCLE_GROUPS).about_soreness
 
 
 def read_intent(text: str) -> Reading:
@@ -407,20 +448,24 @@ def read_intent(text: str) -> Reading:
             else Reading(Intent.READY, asks=asks)
         )
     if warning:
-        return Reading(Intent.PAIN, asks=asks)
+        # "Why is my lower back always sore?": their back, or what the pattern means.
+        why = clauses[0][0] in _WH
+        return Reading(Intent.PAIN, Intent.QUESTION if why else None, asks)
     lower_back = triage.kind is PainKind.LOWER_BACK_AFTER_LIFT and _LOWER_BACK.search(joined)
     if own and lower_back:
-        # "…is back soreness after deadlifts normal?": their back, or backs in general.
-        return Reading(Intent.PAIN, Intent.QUESTION if asks else None, asks)
+        # "…is back soreness after deadlifts normal?": their back, or backs in general;
+        # "lower back sore after deads, the usual dull ache": triage, or today's check-in.
+        if asks:
+            return Reading(Intent.PAIN, Intent.QUESTION, asks)
+        told = _says_soreness(clauses, question_mark, _mood_emoji(text))
+        return Reading(Intent.PAIN, Intent.CHECKIN if told else None, asks)
     # A burn during the set is triage's; "glutes on fire, can't sit" the day after is DOMS.
     if own and triage.kind is PainKind.PUMP_BURN and not _DAY_AFTER.search(joined):
         return Reading(Intent.PAIN, asks=asks)
     hurt = _HURT.intersection(words) and not _NO_HURT.search(joined)
     if own and hurt and triage.kind is not PainKind.DOMS:
         return Reading(Intent.PAIN, asks=asks)
-    plain = read_tokens(text)
-    mood_emoji = not read_soreness_talk(plain, MUSCLE_GROUPS).about_soreness
-    if _says_soreness(clauses, question_mark, mood_emoji):
+    if _says_soreness(clauses, question_mark, _mood_emoji(text)):
         if not asks:
             return Reading(Intent.CHECKIN, asks=asks)
         return Reading(Intent.CHECKIN, Intent.QUESTION, asks)

@@ -64,6 +64,23 @@ GREETING, CHECKIN, PAIN, READY, QUESTION = (
         ("quads burning on the last set of lunges", PAIN),
         ("whole body cooked from yesterday, should i just take today off", READY),
         ("barely sore today, any reason not to train?", READY),
+        # Greetings as people type them: letters held down, "is this the bot?", "back again".
+        ("helloo anyone home", GREETING),
+        ("hello is this the lifting bot", GREETING),
+        ("hey coach back again lol", GREETING),
+        ("yo coach quick thing first, what commands do u have", GREETING),
+        ("hey just started using this, what do i do", GREETING),
+        # "Sore" said of something else is no check-in; a typo'd area with training is.
+        ("my wallet is sore after buying these plates", QUESTION),
+        ("still sore about losing my fantasy league lol", QUESTION),
+        ("not sore at all tbh, kinda surprised", CHECKIN),
+        ("my quotes are so soar today from squats", CHECKIN),
+        ("woke up stiff but nothing really sore", CHECKIN),
+        # "should I train" closing a message about today, and going unless told otherwise.
+        ("cant even sit down my hams are so sore lol should i train", READY),
+        ("gonna go in today unless you say otherwise? arms still a bit sore", READY),
+        ("is creatine worth it", QUESTION),  # not "worth going today?"
+        ("how often should i train", QUESTION),
     ],
 )
 def test_free_text_is_read_as_what_the_user_means(text: str, intent: Intent) -> None:
@@ -90,6 +107,16 @@ def test_soreness_said_with_a_question_is_asked_about_not_guessed() -> None:
 
 def test_back_soreness_asked_about_in_general_offers_both() -> None:
     reading = read_intent("my lower back was sore after deads for days, is that normal in general?")
+    assert (reading.intent, reading.or_else) == (PAIN, QUESTION)
+
+
+def test_lower_back_soreness_told_offers_triage_or_the_check_in() -> None:
+    reading = read_intent("lower back sore after deadlifts yesterday, just the usual dull ache")
+    assert (reading.intent, reading.or_else) == (PAIN, CHECKIN)
+
+
+def test_why_a_back_never_recovers_offers_triage_or_the_answer() -> None:
+    reading = read_intent("why is my lower back always sore even on rest days")
     assert (reading.intent, reading.or_else) == (PAIN, QUESTION)
 
 
