@@ -6,7 +6,8 @@ from __future__ import annotations
 from core.engine.coach import Buttons, Coach, Command
 from core.engine.turn import Replies, Turn
 from core.events import Button, Reply, rows
-from core.rules.intents import Greeting, Intent, read_greeting
+from core.rules.greetings import Greeting, read_greeting
+from core.rules.intents import Intent
 from core.rules.text import NO_WORDS, YES_WORDS
 from core.rules.timezones import lookup_zone
 from core.storage.reminders import reschedule

@@ -3,13 +3,13 @@
 
 People write to a coach in sentences, so free text is read before the FAQ sees it:
 "my legs are wrecked" is a check-in, "sharp pain in my knee" is a pain to triage, "go or
-rest?" is what the in-gym check is for. The reading is rules over the words triage reads
-(typos and slang fixed, clauses marked), in this order:
+rest?" is what the in-gym check is for. The reading is rules over the words triage reads,
+chat shorthand read and clauses marked (`chat_words.py`), in this order:
 
 1. a medical red flag anywhere → pain, always (triage then points to a professional);
 2. another warning pain (sharp, joint or tendon, lower back, a burn during a set), said
    about oneself or not asked as a general question → pain;
-3. nothing but greetings, thanks or asking for help → greeting;
+3. nothing but greetings, thanks or asking for help → greeting (`greetings.py`);
 4. asking whether to train today, go or rest, skip or not → ready;
 5. a statement of how sore one is → check-in; when it also asks what that means ("legs
    are sore today, is that normal?"), the two readings are close and the coach asks;
@@ -23,9 +23,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.rules import chat_words
+from core.rules.chat_words import TRAIN
+from core.rules.greetings import is_social
 from core.rules.soreness import MUSCLE_GROUPS
 from core.rules.soreness_talk import read_soreness_talk
-from core.rules.text import ILLNESS, spell_emoji
+from core.rules.text import ILLNESS
 from core.rules.triage import PainKind, Triage, classify_pain, read_tokens
 
 
@@ -46,165 +49,8 @@ class Reading:
     asks: bool = False
 
 
-# Chat shorthand triage leaves as typed, read as the words it stands for.
-_SLANG = {
-    "u": "you",
-    "ur": "your",
-    "r": "are",
-    "n": "and",
-    "rn": "now",
-    "tn": "tonight",
-    "tonite": "tonight",
-    "2nite": "tonight",
-    "tmrw": "tomorrow",
-    "tmr": "tomorrow",
-    "thx": "thanks",
-    "thnx": "thanks",
-    "thanx": "thanks",
-    "tnx": "thanks",
-    "ty": "thanks",
-    "tysm": "thanks",
-    "tq": "thanks",
-    "pls": "please",
-    "plz": "please",
-    "wat": "what",
-    "wut": "what",
-    "wot": "what",
-    "shud": "should",
-    "shld": "should",
-    "cn": "can",
-    "todays": "today",
-    "hallo": "hello",
-    "hola": "hello",
-    "gm": "morning",
-    "gn": "night",
-    "cya": "bye",
-    "ttyl": "bye",
-    "cu": "bye",
-}
-
-
-# Greetings typed with letters held down: "helloo", "heyyy", "hiii", "yoooo".
-_STRETCHED = (
-    (re.compile(r"^hel+o+$"), "hello"),
-    (re.compile(r"^hey+$"), "hey"),
-    (re.compile(r"^hi+$"), "hi"),
-    (re.compile(r"^yo+$"), "yo"),
-)
-
-
-def _unstretched(token: str) -> str:
-    return next((word for pattern, word in _STRETCHED if pattern.match(token)), token)
-
-
-def _words(text: str) -> list[str]:
-    tokens = [_SLANG.get(t, t) for t in map(_unstretched, read_tokens(spell_emoji(text)))]
-    joined = " ".join(tokens).replace("2 day", "today").replace("to day", "today")
-    return joined.split()
-
-
-# -- greetings, thanks, help ------------------------------------------------------------------
-
-_HELLO = frozenset(
-    "hi hello hey heya hiya yo sup wassup whatsup wazzup howdy morning evening afternoon".split()
-)
-_THANKS = frozenset("thanks thank cheers appreciate helped helpful useful".split())
-_BYE = frozenset("bye goodbye later night goodnight nite gnight tomorrow soon".split())
-_HELP = frozenset("help menu options commands command start features".split())
-_OK = frozenset("ok okay k kk alright cool nice great awesome sweet noted gotcha sure".split())
-_SOCIAL_ANCHORS = _HELLO | _THANKS | _BYE | _HELP | _OK | {"who"}
-# Talk to the coach rather than about anything: social words, and words with no subject of
-# their own. A message of nothing else is social ("you there?", "what is this", "👋").
-_SOCIAL = _SOCIAL_ANCHORS | frozenset(
-    """a about again all am an and any anyone anybody anything are as at be been bot but by
-    can coach could did do does doing dont doesnt each else ever for from get got had has
-    have he her here hey him his how i id if ill im in is isnt it its ive just know let lets
-    like lol lmao me mine more much my need new no nobody not now of off on one only or our
-    out over please really say see she should so some someone something still such than
-    that thats the their them then there theres these they thing things this those tho
-    though to too try up us very was we well were what whats when where which while who
-    whom whose why will with would yes yeah yep yup you youre your yours yall
-    awesome cool dude good great guys happy hows going kind long lot man mate name nice
-    perfect person real stuff time today use useful work works made actually able show ask
-    tell buddy bro fam day sir round robot human ai up best legend goat talk chat catch
-    legit saved week peace soon exactly again over smart clever funny cute amazing pretty
-    cool download downloaded app ayo honestly used ever forgot advice tips info clear easy
-    follow wanted say said love loved evening last quick first started using home gave
-    clutch tip
-    """.split()
-)
-# How many words besides social ones a greeting may carry ("hope ur having a good day").
-_CHAT_WORDS = 3
-# Words about the body or pain: never part of a greeting.
-_BODY = frozenset(
-    """sore soreness doms pain hurt hurts hurting ache aches achy injury injured muscle
-    muscles knee knees back legs leg arms arm chest shoulder shoulders numb tingling""".split()
-)
-# "What can you do?" and its like carry no anchor word of their own.
-_CAPABILITY = re.compile(
-    r"\bwhat (can|do|could) (you|this|this bot|this app) (actually |even |really )?(do|help)"
-    r"|\bhow (do|does) (you|this|it|this bot|this thing|this app) (work|help)"
-    r"|\bwhat (are|r) you\b|\bwhat (are|r) you for\b|\bwhat your for\b"
-    r"|\bwhat (kind of |kinda |sort of |sorta )?(stuff|things) can i ask\b"
-    r"|\bwhat (can|should) i (ask|say|type)\b|\b(list|menu) of (commands|options|features)\b"
-    r"|\bare you (a |an )?(real|bot|human|robot|ai|person)\b|\bshow (me )?(the |your )?options\b"
-    r"|\bwhat is this (app|bot|thing)( for)?\b|\bdo i just type\b|\blist of what\b"
-    r"|\bwhat is it (you|u) do\b|\bwhat (exactly )?do (you|u) do\b"
-    r"|\bwhere (do|should|can) i (even )?start\b|\bfirst time (using|here|on)\b"
-    r"|\b(what|how) (can|could|are) (you|u) (able to )?help\b|\bable to help\b"
-    r"|\bwhat (commands|options|features) (do|does|can) (you|this|it)\b"
-    r"|\bis this (the |a |that )?(\w+ )?(bot|coach|app)\b|\b(im|i am) back( again)?$"
-    r"|\b(just )?(started|starting) (using|with) (this|you|the bot|the app)\b"
-    r"|\bwhat (are|were) (the|your) (options|commands)\b"
-)
-
-
-def _unthanked(clauses: Sequence[Sequence[str]]) -> list[Sequence[str]]:
-    """The clauses without what someone thanks the coach for ("thanks for the tips on
-    soreness"): the subject of a thank-you is not news about the body."""
-    out: list[Sequence[str]] = []
-    for clause in clauses:
-        head = clause[:3]
-        if _THANKS.intersection(head) and "for" in clause[1:4]:
-            clause = clause[: clause.index("for", 1)]
-        out.append(clause)
-    return out
-
-
-def _is_social(text: str, clauses: Sequence[Sequence[str]], asks: bool) -> bool:
-    """Only greetings, thanks or asking what the coach is — nothing about the body, training
-    or anything else, which a greeting in front of it ("hey coach, my chest is sore") never
-    hides. A message of emoji or punctuation alone is social too."""
-    content = [w for c in _unthanked(clauses) for w in c]
-    if not content:
-        return bool(text.strip())
-    # "hey coach, back again": the user is back, not their back.
-    content = [w for i, w in enumerate(content) if content[i : i + 2] != ["back", "again"]]
-    if _CAPABILITY.search(" ".join(content)):
-        return not read_soreness_talk(content, MUSCLE_GROUPS).about_soreness
-    if all(w in _SOCIAL for w in content):
-        return True
-    # "good morning, hope ur having a good day", "thanks, that helped a ton": a greeting
-    # with a little chat around it, asking nothing and saying nothing about the body or
-    # training (a request with a subject, "write my essay pls 🙏", is no greeting).
-    greets = bool(set(content) & (_HELLO | _THANKS | _BYE))
-    return (
-        greets
-        and sum(w not in _SOCIAL for w in content) <= _CHAT_WORDS
-        and not asks
-        and not _BODY.intersection(content)
-        and not re.search(rf"\b{_TRAIN}\b", " ".join(content))
-        and not read_soreness_talk(content, MUSCLE_GROUPS).about_soreness
-    )
-
-
 # -- "should I train today?" ---------------------------------------------------------------
 
-_TRAIN = (
-    r"(go|going|lift|lifting|train|training|gym|workout|work out|working out|hit|do it|push|session"
-    r"|exercise|exercising|go ahead"
-    r"|squat|bench|deadlift|run|sprint|sprints|cardio|class|leg day|push day|pull day)"
-)
 _SKIP = (
     r"(rest|resting|skip|skipping|not|nah|no|stay home|take a rest day|rest day|day off|swap"
     r"|switch|change|sub|substitute|couch|sofa|bed|netflix)"
@@ -217,8 +63,8 @@ _NOW = (
 _READY = re.compile(
     "|".join(
         (
-            rf"\b{_TRAIN}( today| tonight| now)? (or|vs) {_SKIP}\b",
-            rf"\b(rest|skip|rest day) (or|vs) {_TRAIN}\b",
+            rf"\b{TRAIN}( today| tonight| now)? (or|vs) {_SKIP}\b",
+            rf"\b(rest|skip|rest day) (or|vs) {TRAIN}\b",
             r"\bshould i (just |still |even |actually )?"
             r"(skip|rest|wait|take (a|the) (rest day|day off))",
             r"\btake (today|tonight|the day) off\b",
@@ -243,9 +89,9 @@ _READY = re.compile(
             r"\b(lighter|light|easy|easier|heavy|full) (session|day|workout)"
             r"( today| tonight)? or\b",
             r"\breason to (rest|skip|stay home|take (a|the) day off)\b",
-            rf"\breason (not to|to not) {_TRAIN}\b",
+            rf"\breason (not to|to not) {TRAIN}\b",
             r"\b(active recovery|rest day|full rest|day off)( today)? or\b",
-            rf"\b{_TRAIN}( again| back)? (today|tonight|now|later) or\b",
+            rf"\b{TRAIN}( again| back)? (today|tonight|now|later) or\b",
             r"\b(good|ok|okay|fine|safe) to go (for|heavy|today|tonight|now)\b",
             r"\b(plan|program|programme|schedule|coach) (says|has)\b.*\bthoughts\b",
         )
@@ -262,7 +108,7 @@ _READY_TODAY = re.compile(
             r"(go|lift|train|work ?out|hit|do|training|lifting|going|squat|bench|run|sprint)\b",
             r"\b(bad|good|smart|dumb|stupid) idea\b"
             r"|\b(planning|plan|gonna|going) (to )?(squat|train|lift|run|go|hit)\b",
-            rf"\b{_TRAIN}( back| again)? (today|tonight|now)\b",
+            rf"\b{TRAIN}( back| again)? (today|tonight|now)\b",
             r"\b(go|going) (heavy|lighter|light|easy|easier)\b",
             r"\bstill (do|go|train|lift|hit|do my)\b",
         )
@@ -345,16 +191,6 @@ def _warning(triage: Triage, joined: str, asks: bool) -> bool:
     return False
 
 
-def _clauses(words: Sequence[str]) -> list[list[str]]:
-    out: list[list[str]] = [[]]
-    for w in words:
-        if w == ",":
-            out.append([])
-        else:
-            out[-1].append(w)
-    return [c for c in out if c]
-
-
 def _is_question(clause: Sequence[str], question_mark: bool) -> bool:
     first = clause[0]
     if first in _WH:
@@ -373,11 +209,6 @@ _FIGURATIVE = re.compile(
     r"\bsore (about|over|loser|losers)\b|\bsore at (?!all\b)"
     r"|\bmy (?!(muscles?|body|everything|joints?|tendons?)\b)\w+ (is|are|feels?) "
     r"(so |really |very |kinda |a bit |still )?sore\b"
-)
-# Training said around a word for an area is a typo for one ("my quotes are sore from squats").
-_TRAINING = re.compile(
-    r"\b(squats?|bench|deadlifts?|deads|lifts?|lifting|gym|workouts?|training|session"
-    r"|leg day|sets?|reps?)\b"
 )
 
 
@@ -401,7 +232,9 @@ def _says_soreness(clauses: Sequence[Sequence[str]], question_mark: bool, mood_e
     if not talk.about_soreness:
         return False
     said = " ".join(words)
-    if not talk.named and (mood_emoji or (_FIGURATIVE.search(said) and not _TRAINING.search(said))):
+    if not talk.named and (
+        mood_emoji or (_FIGURATIVE.search(said) and not re.search(rf"\b{TRAIN}\b", said))
+    ):
         return False
     numbered = any(w.isdigit() for w in words)
     own = bool(_OWN.search(" ".join(words)))
@@ -424,15 +257,15 @@ def read_intent(text: str) -> Reading:
     triage = classify_pain(text)
     if triage.kind is PainKind.RED_FLAG:
         return Reading(Intent.PAIN, asks="?" in text)
-    words = _words(text)
-    clauses = _clauses(words)
+    words = chat_words.words(text)
+    clauses = chat_words.clauses(words)
     joined = " ".join(w for c in clauses for w in c)
     question_mark = "?" in text
     asks = question_mark or any(_is_question(c, question_mark) for c in clauses)
     own = bool(_OWN.search(joined)) or not asks
     if triage.kind is PainKind.SHARP and own:
         return Reading(Intent.PAIN, asks=asks)
-    if _is_social(text, clauses, asks):
+    if is_social(text, clauses, asks):
         return Reading(Intent.GREETING, asks=asks)
     ready = _asks_to_train_today(clauses, asks)
     warning = own and _warning(triage, joined, asks)
@@ -470,27 +303,3 @@ def read_intent(text: str) -> Reading:
             return Reading(Intent.CHECKIN, asks=asks)
         return Reading(Intent.CHECKIN, Intent.QUESTION, asks)
     return Reading(Intent.QUESTION, asks=asks)
-
-
-class Greeting(StrEnum):
-    HELLO = "hello"
-    THANKS = "thanks"
-    BYE = "bye"
-    HELP = "help"
-    OK = "ok"
-
-
-def read_greeting(text: str) -> Greeting:
-    """Which kind of social message `text` is, so the reply fits it ("thanks!" is not
-    answered with "hi!")."""
-    words = _words(text)
-    said = set(words)
-    if said & _THANKS:
-        return Greeting.THANKS
-    if said & _BYE:
-        return Greeting.BYE
-    if said & _HELP or said == {"who"} or _CAPABILITY.search(" ".join(words)):
-        return Greeting.HELP
-    if said & _OK and not said & _HELLO:
-        return Greeting.OK
-    return Greeting.HELLO

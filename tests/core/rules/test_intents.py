@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.rules.intents import Greeting, Intent, read_greeting, read_intent
+from core.rules.intents import Intent, read_intent
 
 GREETING, CHECKIN, PAIN, READY, QUESTION = (
     Intent.GREETING,
@@ -123,17 +123,3 @@ def test_why_a_back_never_recovers_offers_triage_or_the_answer() -> None:
 def test_a_sore_joint_and_should_i_train_today_offers_both() -> None:
     reading = read_intent("my knee aches, should i train legs today?")
     assert (reading.intent, reading.or_else) == (PAIN, READY)
-
-
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        ("hi", Greeting.HELLO),
-        ("thanks man that helped", Greeting.THANKS),
-        ("cya tomorrow", Greeting.BYE),
-        ("what can u do", Greeting.HELP),
-        ("ok", Greeting.OK),
-    ],
-)
-def test_a_greeting_is_answered_in_kind(text: str, kind: Greeting) -> None:
-    assert read_greeting(text) is kind
