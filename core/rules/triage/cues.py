@@ -70,7 +70,10 @@ _INTENSE = (
     r"(?:extreme|extremely|massive|massively|huge|hugely|severe|severely|crazy|crazily|"
     r"insane|insanely|super|really|very|so|badly|ridiculously|hella|seriously|way)"
 )
-_URINE_COLOUR = r"(?:dark|darker|brown|brownish|cola|coke|black|red|reddish|bloody|blood|tea|rust)"
+_URINE_COLOUR = (
+    r"(?:dark|darker|brown|brownish|cola|coke|pepsi|coffee|whiske?y|black|red|reddish|bloody"
+    r"|blood|tea|rust)"
+)
 
 
 def _cue(cat: Cat, pattern: str, flag: str | None = None, *, check_end: bool = True) -> Cue:

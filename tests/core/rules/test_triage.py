@@ -40,6 +40,8 @@ CASES: list[tuple[str, PainKind]] = [
     ("my fingers keep tingling since yesterday's pull session", RED),
     ("pain shoots down the back of my leg when I bend over", RED),
     ("my pee is like cola after that crossfit workout", RED),
+    ("quads swollen after spin class and my urine looks like coffee", RED),
+    ("i had coffee before the gym and my quads are sore", DOMS),
     ("arms won't straighten after the 300 curl challenge and they're super swollen", RED),
     ("lower back sore from deads but now my right foot feels kinda numbish", RED),
     ("lower back pain after deadlifts and i had trouble controling my bladder", RED),
