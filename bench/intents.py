@@ -62,6 +62,10 @@ SETS = {
     # Written after the changes held-out 4 prompted, sealed, measured once: 136/150 = 90.7%,
     # red-flag reply for 10/10, no check-in stored without the tap. Then used for development.
     "held-out 5": DATA / "intents_heldout5.jsonl",
+    # Written after the changes held-out 5 prompted, sealed, measured once: 139/150 = 92.7%,
+    # red-flag reply for 9/10 ("urine looks like coffee" missed), no check-in stored without
+    # the tap. Then used for development.
+    "held-out 6": DATA / "intents_heldout6.jsonl",
 }
 KINDS = ("greeting", "checkin", "pain", "ready", "question", "off_topic")
 RED_FLAG_REPLY = "that is a red flag"

@@ -59,10 +59,16 @@ _CAPABILITY = re.compile(
     r"|\bwhere (do|should|can) i (even )?start\b|\bfirst time (using|here|on)\b"
     r"|\b(what|how) (can|could|are) (you|u) (able to )?help\b|\bable to help\b"
     r"|\bwhat (commands|options|features) (do|does|can) (you|this|it)\b"
+    r"|\bwhat (kind of |kinda |sort of )?(stuff|things|topics) (can|do) you help\b"
+    r"|\bis (this|it) (thing |bot )?(working|on|live)\b|\byou (there|alive|awake|up)$"
     r"|\bis this (the |a |that )?(\w+ )?(bot|coach|app)\b|\b(im|i am) back( again)?$"
     r"|\b(just )?(started|starting) (using|with) (this|you|the bot|the app)\b"
     r"|\bwhat (are|were) (the|your) (options|commands)\b"
 )
+
+
+# Saying outright that the message is a greeting ("just wanted to say hi").
+_SAYS_HI = re.compile(r"\b(wanted|want|just|came|here) to say (hi|hello|hey|thanks|thank you)\b")
 
 
 def _unthanked(clauses: Sequence[Sequence[str]]) -> list[Sequence[str]]:
@@ -84,12 +90,24 @@ def is_social(text: str, clauses: Sequence[Sequence[str]], asks: bool) -> bool:
     content = [w for c in _unthanked(clauses) for w in c]
     if not content:
         return bool(text.strip())
-    # "hey coach, back again": the user is back, not their back.
-    content = [w for i, w in enumerate(content) if content[i : i + 2] != ["back", "again"]]
-    if _CAPABILITY.search(" ".join(content)):
-        return not read_soreness_talk(content, MUSCLE_GROUPS).about_soreness
+    # "hey coach, back again", "just back from the gym": the user is back, not their back;
+    # "let's go!" is cheering, not going.
+    content = [
+        w
+        for i, w in enumerate(content)
+        if content[i : i + 2] not in (["back", "again"], ["back", "from"])
+        and content[i - 1 : i + 1] != ["lets", "go"]
+    ]
+    if _CAPABILITY.search(" ".join(content)) or _SAYS_HI.search(" ".join(content)):
+        # "what can you help with, soreness stuff too?" asks; "my legs are sore" tells.
+        return not read_soreness_talk(content, MUSCLE_GROUPS).named
     if all(w in _SOCIAL for w in content):
         return True
+    # "thanks coach, that warm-up tip actually worked": thanks, then how the advice went,
+    # asking nothing and telling nothing about the body.
+    first, rest = list(clauses[0]), [w for c in clauses[1:] for w in c]
+    if rest and _THANKS.intersection(first) and all(w in _SOCIAL for w in first) and not asks:
+        return not _BODY.intersection(rest) and not read_soreness_talk(rest, MUSCLE_GROUPS).named
     # "good morning, hope ur having a good day", "thanks, that helped a ton": a greeting
     # with a little chat around it, asking nothing and saying nothing about the body or
     # training (a request with a subject, "write my essay pls 🙏", is no greeting).

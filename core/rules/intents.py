@@ -65,6 +65,8 @@ _READY = re.compile(
         (
             rf"\b{TRAIN}( today| tonight| now)? (or|vs) {_SKIP}\b",
             rf"\b(rest|skip|rest day) (or|vs) {TRAIN}\b",
+            # "today i can go gym or better i rest?"
+            rf"\b{TRAIN} or (better|rather|should|just)( i)? {_SKIP}\b",
             r"\bshould i (just |still |even |actually )?"
             r"(skip|rest|wait|take (a|the) (rest day|day off))",
             r"\btake (today|tonight|the day) off\b",
@@ -124,7 +126,9 @@ def _asks_to_train_today(clauses: Sequence[Sequence[str]], asks: bool) -> bool:
         return True
     if asks and re.search(r"\bstill (do|go|train|lift|hit)\b", joined):  # "still do push day?"
         return True
-    return asks and bool(_READY_TODAY.search(joined)) and bool(re.search(_NOW, joined))
+    # Within one clause: "every session, now nothing" says nothing about a session now.
+    bounded = " , ".join(" ".join(c) for c in clauses)
+    return asks and bool(_READY_TODAY.search(bounded)) and bool(re.search(_NOW, joined))
 
 
 # -- statements and questions ----------------------------------------------------------------
@@ -282,7 +286,7 @@ def read_intent(text: str) -> Reading:
         )
     if warning:
         # "Why is my lower back always sore?": their back, or what the pattern means.
-        why = clauses[0][0] in _WH
+        why = any(c[0] in _WH for c in clauses)
         return Reading(Intent.PAIN, Intent.QUESTION if why else None, asks)
     lower_back = triage.kind is PainKind.LOWER_BACK_AFTER_LIFT and _LOWER_BACK.search(joined)
     if own and lower_back:

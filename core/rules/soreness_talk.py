@@ -88,6 +88,7 @@ _NOTHING_SORE = frozenset(
 _TALK_LEVELS: Mapping[str, int] = {
     **{w: 4 for w in ("killing", "killin", "destroyed", "dead", "dying", "crippled", "crippling")},
     **{w: 4 for w in ("obliterated", "murdered", "annihilated", "demolished", "unbearable")},
+    **{w: 4 for w in ("screaming", "screamin")},
     **{
         f"{w} {m}": 4
         for w in ("cant", "barely", "can barely")
