@@ -40,7 +40,7 @@ from core.engine.coach import Coach  # noqa: E402
 from core.events import ChatRef, Event, Sender  # noqa: E402
 from core.features.faq.knowledge import knowledge  # noqa: E402
 from core.features.faq.matcher import Matcher  # noqa: E402
-from core.rules.intents import Intent, Reading, read_intent  # noqa: E402
+from core.rules.intents import Intent, Reading, read_intent, unanswered  # noqa: E402
 from core.storage.db import Database  # noqa: E402
 from core.storage.schema import checkins  # noqa: E402
 
@@ -71,17 +71,19 @@ KINDS = ("greeting", "checkin", "pain", "ready", "question", "off_topic")
 RED_FLAG_REPLY = "that is a red flag"
 
 
-def routed(reading: Intent, answered: bool) -> str:
-    """The kind a message was treated as: a question the FAQ refuses is off-topic."""
-    if reading is Intent.QUESTION:
-        return "question" if answered else "off_topic"
-    return reading.value
+def routed(intent: Intent, reading: Reading, answered: bool) -> str:
+    """The kind a message was treated as: a question the FAQ refuses is off-topic, or a
+    greeting when it says hello and asks nothing (as `FreeText.route` does)."""
+    if intent is Intent.QUESTION and not answered:
+        intent = unanswered(reading)
+        return "off_topic" if intent is Intent.QUESTION else intent.value
+    return "question" if intent is Intent.QUESTION else intent.value
 
 
 def outcome(reading: Reading, matcher: Matcher, text: str) -> tuple[str, str | None]:
     answered = matcher.match(text).key is not None
-    other = routed(reading.or_else, answered) if reading.or_else is not None else None
-    return routed(reading.intent, answered), other
+    other = routed(reading.or_else, reading, answered) if reading.or_else is not None else None
+    return routed(reading.intent, reading, answered), other
 
 
 def routing_cost(texts: list[str]) -> tuple[float, float]:

@@ -155,9 +155,19 @@ class Coach:
         if reads_pain:
             self._reads_pain.add(flow.name)
 
-    def on_free_text(self, intent: Intent, handler: CommandHandler) -> None:
-        """Handle plain text read as `intent` (`core.rules.intents`) outside any question."""
+    def on_free_text(
+        self,
+        intent: Intent,
+        handler: CommandHandler,
+        *,
+        answers: Callable[[str], bool] | None = None,
+    ) -> None:
+        """Handle plain text read as `intent` (`core.rules.intents`) outside any question.
+        `answers`, for questions: whether the handler can answer a text — one it cannot,
+        said with a hello and asking nothing, goes to the greeting instead."""
         self.free_text.handlers[intent] = handler
+        if answers is not None:
+            self.free_text.answers = answers
 
     def button(self, prefix: str, handler: ButtonHandler) -> None:
         self.buttons[prefix] = handler

@@ -10,9 +10,11 @@ conversation state, so the answer survives a restart like any other question's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from core.engine.turn import CommandHandler, Replies, Turn
 from core.events import Reply
-from core.rules.intents import Intent, Reading, read_intent
+from core.rules.intents import Intent, Reading, read_intent, unanswered
 
 ROUTE = "route"
 NO_HANDLER = "Send /help to see what I can do."
@@ -32,12 +34,17 @@ class FreeText:
 
     def __init__(self) -> None:
         self.handlers: dict[Intent, CommandHandler] = {}
+        # Whether the knowledge base can answer a text (the FAQ registers it).
+        self.answers: Callable[[str], bool] | None = None
 
     async def route(self, turn: Turn, text: str) -> Replies:
         reading = read_intent(text)
         if reading.or_else is not None and reading.or_else in self.handlers:
             return [self.which(turn, text, reading)]
-        return await self.send(turn, reading.intent, text)
+        intent = reading.intent
+        if intent is Intent.QUESTION and reading.greets and self.answers is not None:
+            intent = Intent.QUESTION if self.answers(text) else unanswered(reading)
+        return await self.send(turn, intent, text)
 
     async def send(self, turn: Turn, intent: Intent, text: str) -> Replies:
         """`text` to the handler for `intent`; the knowledge base's when no feature

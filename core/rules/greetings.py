@@ -18,6 +18,7 @@ _THANKS = frozenset("thanks thank cheers appreciate helped helpful useful".split
 _BYE = frozenset("bye goodbye later night goodnight nite gnight tomorrow soon".split())
 _HELP = frozenset("help menu options commands command start features".split())
 _OK = frozenset("ok okay k kk alright cool nice great awesome sweet noted gotcha sure".split())
+_GREETS = _HELLO | _THANKS | {"bye", "goodbye"}
 _SOCIAL_ANCHORS = _HELLO | _THANKS | _BYE | _HELP | _OK | {"who"}
 # Talk to the coach rather than about anything: social words, and words with no subject of
 # their own. A message of nothing else is social ("you there?", "what is this", "👋").
@@ -69,6 +70,12 @@ _CAPABILITY = re.compile(
 
 # Saying outright that the message is a greeting ("just wanted to say hi").
 _SAYS_HI = re.compile(r"\b(wanted|want|just|came|here) to say (hi|hello|hey|thanks|thank you)\b")
+
+
+def greets(words: Sequence[str]) -> bool:
+    """Whether a message says hello, thanks or bye somewhere in it — not "please", which
+    makes it a request ("write my essay pls 🙏")."""
+    return bool(_GREETS.intersection(words)) and "please" not in words
 
 
 def _unthanked(clauses: Sequence[Sequence[str]]) -> list[Sequence[str]]:

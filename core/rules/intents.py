@@ -25,7 +25,7 @@ from enum import StrEnum
 
 from core.rules import chat_words
 from core.rules.chat_words import TRAIN
-from core.rules.greetings import is_social
+from core.rules.greetings import greets, is_social
 from core.rules.soreness import MUSCLE_GROUPS
 from core.rules.soreness_talk import read_soreness_talk
 from core.rules.text import ILLNESS
@@ -47,6 +47,15 @@ class Reading:
     or_else: Intent | None = None
     # The message asks something (a question mark, "should I", "is it normal"…).
     asks: bool = False
+    # It says hello, thanks or bye somewhere, whatever else it says.
+    greets: bool = False
+
+
+def unanswered(reading: Reading) -> Intent:
+    """What a message read as a question is when the knowledge base cannot answer it: a
+    greeting, if it says hello or thanks and asks nothing ("gm, new week, let's go!"),
+    so a hello is never met with "I'm not sure"; otherwise a question honestly refused."""
+    return Intent.GREETING if reading.greets and not reading.asks else Intent.QUESTION
 
 
 # -- "should I train today?" ---------------------------------------------------------------
@@ -306,4 +315,4 @@ def read_intent(text: str) -> Reading:
         if not asks:
             return Reading(Intent.CHECKIN, asks=asks)
         return Reading(Intent.CHECKIN, Intent.QUESTION, asks)
-    return Reading(Intent.QUESTION, asks=asks)
+    return Reading(Intent.QUESTION, asks=asks, greets=greets(words))

@@ -43,7 +43,7 @@ class Faq:
         coach.flow(AskFlow(self))
         coach.button("faq", self.press_topic)
         coach.button("more", self.press_more)
-        coach.on_free_text(Intent.QUESTION, self.answer_text)
+        coach.on_free_text(Intent.QUESTION, self.answer_text, answers=self.can_answer)
 
     async def ask(self, turn: Turn, args: str) -> Replies:
         if args:
@@ -54,6 +54,9 @@ class Faq:
 
     async def answer_text(self, turn: Turn, text: str) -> Replies:
         return self.answer(text)
+
+    def can_answer(self, question: str) -> bool:
+        return self.matcher.match(question).key is not None
 
     def answer(self, question: str) -> Replies:
         found = self.matcher.match(question)

@@ -37,6 +37,19 @@ async def test_greetings_thanks_and_help_get_a_reply_and_the_main_actions(
     assert "how did the soreness from their last session go?" in chat.text
 
 
+async def test_a_hello_the_knowledge_base_cannot_place_is_greeted_not_refused(
+    chat_as: Callable[..., Chat],
+) -> None:
+    chat = chat_as()
+    await chat.say("yo coach my dog just ate my whole sandwich lol")
+    assert "Hi, U1!" in chat.text
+    assert NOT_SURE not in chat.text
+    assert labels(chat) == MAIN_ACTIONS
+    # Asked, an off-topic question is still refused honestly, hello or not.
+    await chat.say("hey, what's the weather in paris?")
+    assert NOT_SURE in chat.text
+
+
 async def test_soreness_told_in_words_is_shown_back_and_saved_only_on_a_tap(
     coach: Coach, chat_as: Callable[..., Chat]
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.rules.intents import Intent, read_intent
+from core.rules.intents import Intent, read_intent, unanswered
 
 GREETING, CHECKIN, PAIN, READY, QUESTION = (
     Intent.GREETING,
@@ -140,3 +140,16 @@ def test_why_a_back_never_recovers_offers_triage_or_the_answer(text: str) -> Non
 def test_a_sore_joint_and_should_i_train_today_offers_both() -> None:
     reading = read_intent("my knee aches, should i train legs today?")
     assert (reading.intent, reading.or_else) == (PAIN, READY)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("yo coach my dog just ate my whole sandwich lol", GREETING),  # a hello, asking nothing
+        ("hey what's the weather in paris?", QUESTION),  # asked: refused honestly
+        ("hi, write my essay pls", QUESTION),  # a request is no greeting
+        ("my cat keeps meowing at night", QUESTION),  # no hello at all
+    ],
+)
+def test_what_the_knowledge_base_cannot_answer_is_by_its_hello(text: str, intent: Intent) -> None:
+    assert unanswered(read_intent(text)) is intent
