@@ -66,6 +66,9 @@ SETS = {
     # red-flag reply for 9/10 ("urine looks like coffee" missed), no check-in stored without
     # the tap. Then used for development.
     "held-out 6": DATA / "intents_heldout6.jsonl",
+    # Written after the changes held-out 6 prompted, sealed, measured once: 144/150 = 96.0%,
+    # red-flag reply for 10/10, no check-in stored without the tap; routing median 0.13 ms.
+    "held-out 7": DATA / "intents_heldout7.jsonl",
 }
 KINDS = ("greeting", "checkin", "pain", "ready", "question", "off_topic")
 RED_FLAG_REPLY = "that is a red flag"
