@@ -14,7 +14,7 @@ from core.rules.soreness_talk import read_soreness_talk
 _HELLO = frozenset(
     "hi hello hey heya hiya yo sup wassup whatsup wazzup howdy morning evening afternoon".split()
 )
-_THANKS = frozenset("thanks thank cheers appreciate helped helpful useful".split())
+_THANKS = frozenset("thanks thank cheers appreciate appreciated helped helpful useful".split())
 _BYE = frozenset("bye goodbye later night goodnight nite gnight tomorrow soon".split())
 _HELP = frozenset("help menu options commands command start features".split())
 _OK = frozenset("ok okay k kk alright cool nice great awesome sweet noted gotcha sure".split())
@@ -97,14 +97,10 @@ def is_social(text: str, clauses: Sequence[Sequence[str]], asks: bool) -> bool:
     content = [w for c in _unthanked(clauses) for w in c]
     if not content:
         return bool(text.strip())
-    # "hey coach, back again", "just back from the gym": the user is back, not their back;
-    # "let's go!" is cheering, not going.
-    content = [
-        w
-        for i, w in enumerate(content)
-        if content[i : i + 2] not in (["back", "again"], ["back", "from"])
-        and content[i - 1 : i + 1] != ["lets", "go"]
-    ]
+    # "hey coach, back again", "just back from the gym": where the user is back from says
+    # nothing about their back or their training; "let's go!" is cheering, not going.
+    said = re.sub(r"\bback (again|from (the |my )?\w+)|\blets go\b", "", " ".join(content))
+    content = said.split()
     if _CAPABILITY.search(" ".join(content)) or _SAYS_HI.search(" ".join(content)):
         # "what can you help with, soreness stuff too?" asks; "my legs are sore" tells.
         return not read_soreness_talk(content, MUSCLE_GROUPS).named

@@ -62,7 +62,7 @@ def unanswered(reading: Reading) -> Intent:
 
 _SKIP = (
     r"(rest|resting|skip|skipping|not|nah|no|stay home|take a rest day|rest day|day off|swap"
-    r"|switch|change|sub|substitute|couch|sofa|bed|netflix)"
+    r"|switch|change|sub|substitute|couch|sofa|bed|netflix|chill|relax)"
 )
 _NOW = (
     r"\b(today|tonight|now|tomorrow|this (morning|evening|afternoon|session|workout)|in an hour"
@@ -72,7 +72,7 @@ _NOW = (
 _READY = re.compile(
     "|".join(
         (
-            rf"\b{TRAIN}( today| tonight| now)? (or|vs) {_SKIP}\b",
+            rf"\b{TRAIN}( in)?( today| tonight| now)? (or|vs) {_SKIP}\b",
             rf"\b(rest|skip|rest day) (or|vs) {TRAIN}\b",
             # "today i can go gym or better i rest?"
             rf"\b{TRAIN} or (better|rather|should|just)( i)? {_SKIP}\b",
@@ -88,7 +88,7 @@ _READY = re.compile(
             r"\bis (today|it) a rest day\b",
             r"\b(too soon|too early) to (go|train|lift|work ?out|hit)\b",
             r"\bdo i (go|train|lift) (again|anyway|today)\b",
-            r"\b(go|train|lift|do it|going) anyway\b",
+            r"\b(go|train|lift|do it|going)( to the gym| in| today)? anyway\b",
             r"\bas (planned|written|scheduled|programmed|usual)\b",
             r"\b(switch it up|go lighter|sit (this|it) (one )?out)\b",
             r"\b(light|easy|deload) (day|session|workout) or\b|\bor (a )?(light|easy|rest) day\b",

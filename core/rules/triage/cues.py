@@ -191,7 +191,9 @@ CUES: tuple[Cue, ...] = (
     # ----- warning pain
     _cue(
         Cat.SHARP,
-        r"\b(?:sharp\w*|stabb\w*|shooting|shoots|shot through|pinch\w*|sudden\w*|knife|knives|"
+        # "hips shooting up out of the hole" is a squat fault, not a pain.
+        r"\b(?:sharp\w*|stabb\w*|(?:shooting|shoots)(?! up)|shot through|pinch\w*|sudden\w*|"
+        r"knife|knives|"
         r"piercing|twinge\w*|jolt\w*|zings?|zinged|searing|tweak\w*|electric\w*|tear|tore|"
         r"torn|strained|snap|snapped|snapping|yanked|spasms?|spasming)\b",
     ),

@@ -90,6 +90,9 @@ GREETING, CHECKIN, PAIN, READY, QUESTION = (
         ("thanks coach, that warm up sets tip from yesterday actually worked", GREETING),
         ("thanks coach, my quads are wrecked today", CHECKIN),
         ("gm new week lets gooo", GREETING),
+        ("just got back from the gym, hi lol", GREETING),
+        ("i feel tired, should i go to the gym anyway?", READY),
+        ("everything is wrecked 10/10 doms, do i go in or chill", READY),
         ("how often should i train", QUESTION),
     ],
 )
@@ -146,6 +149,7 @@ def test_a_sore_joint_and_should_i_train_today_offers_both() -> None:
     ("text", "intent"),
     [
         ("yo coach my dog just ate my whole sandwich lol", GREETING),  # a hello, asking nothing
+        ("coach ur warm up tip saved my session, much appreciated", GREETING),
         ("hey what's the weather in paris?", QUESTION),  # asked: refused honestly
         ("hi, write my essay pls", QUESTION),  # a request is no greeting
         ("my cat keeps meowing at night", QUESTION),  # no hello at all

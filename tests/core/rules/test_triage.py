@@ -42,6 +42,7 @@ CASES: list[tuple[str, PainKind]] = [
     ("my pee is like cola after that crossfit workout", RED),
     ("quads swollen after spin class and my urine looks like coffee", RED),
     ("i had coffee before the gym and my quads are sore", DOMS),
+    ("how do i stop my hips shooting up first in the squat", UNCLEAR),  # a squat fault
     ("arms won't straighten after the 300 curl challenge and they're super swollen", RED),
     ("lower back sore from deads but now my right foot feels kinda numbish", RED),
     ("lower back pain after deadlifts and i had trouble controling my bladder", RED),
