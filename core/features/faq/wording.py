@@ -181,7 +181,9 @@ OUT_OF_SCOPE = re.compile(
     "|".join(
         (
             r"\b(?:prices?|pricing|cheap(?:er|est)?|expensive|brands?(?! new)|buy(?:ing)?"
-            r"|purchase|discount|coupon|worth the money|what size)\b",
+            r"|purchase|discount|coupon|what size)\b",
+            # Gadgets and kit, not massage or a sauna themselves (the article weighs those).
+            r"^(?!.*\b(?:massages?|saunas?)\b(?! guns?)).*\bworth the money\b",
             r"\bhow much (?:does|do|is|are|would|will)\b.*\bcost\b",
             r"\bhow (?:many|much) (?:calories|kcal|grams|carbs|protein|creatine|caffeine|water)\b",
             r"\b(?:what (?:should|do|can) i eat|what to eat|meal plan|macros|keto|vegan|creatine"

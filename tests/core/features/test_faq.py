@@ -187,6 +187,12 @@ def test_everyday_words_near_the_out_of_scope_ones_still_answer() -> None:
     assert MATCHER.match("I wear a belt and my lower back is still sore after deadlifts").key == (
         "lower-back-soreness"
     )
+    assert MATCHER.match("is it ok to train legs 2 days in a row").key == "training-frequency"
+    # Massage and saunas are the article's; a massage gun's price is not.
+    assert MATCHER.match("massage or sauna for sore muscles, worth the money?").key == (
+        "reduce-soreness"
+    )
+    assert MATCHER.match("is a massage gun worth the money").key is None
     # Ice baths are not in the article, but it says what does and does not help.
     assert MATCHER.match("do ice baths help with doms").key == "reduce-soreness"
     assert MATCHER.match("when should I get medical attention for soreness").key == RED_FLAGS
