@@ -137,29 +137,52 @@ class SorenessTalk:
         return nothing_sore(trained) | dict.fromkeys(nothing_sore(trained), others) | self.levels
 
 
-def _scaled(number: int, out_of_ten: bool) -> int | None:
-    """A level said as a number: 0-4 on the coach's scale, or 0-10 ("7/10", "quads 7")."""
-    if out_of_ten or number > MAX_LEVEL:
-        if number > 10:
-            return None
-        return 0 if number == 0 else max(1, round(number * MAX_LEVEL / 10))
-    return number
+def _scaled(number: int, scale: int) -> int | None:
+    """A level said as a number out of `scale` (4, the coach's; 5; or 10: "7/10"), on the
+    coach's 0-4 scale; None when it is off its scale."""
+    if number > scale:
+        return None
+    if scale == MAX_LEVEL:
+        return number
+    return 0 if number == 0 else max(1, round(number * MAX_LEVEL / scale))
 
 
-# What may follow a level to say its scale: "8/10" reads as "8 10".
+# What may follow a level to say its scale: "8/10" reads as "8 10", "1/4" as "1 4".
 _SCALE_WORDS = ((), ("out", "of"), ("outta",), ("of",))
+_SCALES = ("4", "5", "10")
+# Numbers that count something else: "100 kg", "5 reps", "3 days ago", "2 weeks".
+_UNITS = frozenset(
+    """kg kgs kilo kilos lb lbs pound pounds rep reps set sets x times day days week weeks
+    month months hour hours hr hrs h min mins minute minutes km k miles mile mi ago am pm
+    percent plates plate""".split()
+)
+# Saying a level is not so: "isn't sore", "not crippled" (longer phrases such as "not too
+# sore" have their own level).
+_NEGATIONS = frozenset({"not", "isnt", "arent", "aint", "wasnt", "werent", "never"})
 
 
-def _scale_after(tokens: Sequence[str], i: int) -> tuple[int, str] | None:
-    """How many tokens from `i` say the scale of the number before them, and the scale
-    ("10" or "4"), or None."""
+def _scale_after(tokens: Sequence[str], i: int, number: int) -> tuple[int, int] | None:
+    """How many tokens from `i` say the scale of `number`, just before them, and the
+    scale, or None."""
     for words in _SCALE_WORDS:
         end = i + len(words)
-        if tuple(tokens[i:end]) == words and tokens[end : end + 1] in (["10"], ["4"]):
-            if not words and tokens[end] == "4":
+        said = tokens[end] if end < len(tokens) else ""
+        if tuple(tokens[i:end]) == words and said in _SCALES:
+            if not words and (
+                int(said) < number or tokens[end + 1 : end + 2] in ([u] for u in _UNITS)
+            ):
                 return None  # "quads 3 4 sets": two numbers, not "3/4"
-            return len(words) + 1, tokens[end]
+            return len(words) + 1, int(said)
     return None
+
+
+def _quantities(tokens: Sequence[str]) -> set[int]:
+    """Where numbers count something else than soreness ("100 kg", "3 days ago")."""
+    return {
+        i
+        for i, token in enumerate(tokens)
+        if token.isdigit() and i + 1 < len(tokens) and tokens[i + 1] in _UNITS
+    }
 
 
 def read_soreness_talk(tokens: Sequence[str], trained: Sequence[str]) -> SorenessTalk:
@@ -172,7 +195,8 @@ def read_soreness_talk(tokens: Sequence[str], trained: Sequence[str]) -> Sorenes
     of ten when any is above 4 or written "6/10". Only trained groups (plus joints and
     lower back) are kept; "everything" means all trained groups."""
     groups = trained_groups(trained)
-    numbers = [int(t) for t in tokens if t.isdigit()]
+    quantities = _quantities(tokens)
+    numbers = [int(t) for i, t in enumerate(tokens) if t.isdigit() and i not in quantities]
     out_of_ten = any(n > MAX_LEVEL for n in numbers if n <= 10)
     levels: dict[str, int] = {}
     rest: int | None = None
@@ -184,12 +208,18 @@ def read_soreness_talk(tokens: Sequence[str], trained: Sequence[str]) -> Sorenes
     named: list[str] = []
     named_here: list[str] = []  # area words since the last settle, tracked or not
     paired = False  # some area word was said with a level ("adductors wrecked")
+    last: list[str] = []  # the areas the clause before named
 
     def settle() -> None:
-        nonlocal rest, level, level_first, nothing_said, paired
+        nonlocal rest, level, level_first, nothing_said, paired, last
         nothing_said = nothing_said or (not areas and level == 0)
         paired = paired or (bool(named_here) and level is not None)
         named_here.clear()
+        if not areas and level and last:
+            # "calves not crippled, more like a 2", "legs were a 4, today a 1": a level
+            # alone corrects the areas just named.
+            areas.extend(last)
+        last = list(areas)
         if areas and level is not None:
             for area in areas:
                 if area == REST:
@@ -214,6 +244,8 @@ def read_soreness_talk(tokens: Sequence[str], trained: Sequence[str]) -> Sorenes
                 break
         else:
             phrase, size = token, 1
+        negated = i > 0 and tokens[i - 1] in _NEGATIONS
+        quantity = i in quantities
         i += size
         if phrase in _TALK_SKIP:
             continue
@@ -225,13 +257,16 @@ def read_soreness_talk(tokens: Sequence[str], trained: Sequence[str]) -> Sorenes
             named_here.append(phrase)
             continue
         said: int | None = _TALK_LEVELS.get(phrase)
-        if said is None and phrase.isdigit():
-            scale = _scale_after(tokens, i)
-            if scale:  # "8/10" (read as "8 10"), "2 out of 10", "3 outta 4": not a level
+        if said is not None and negated:
+            said = 0  # "isn't sore", "not crippled"
+        if said is None and phrase.isdigit() and not quantity:
+            number = int(phrase)
+            scale = _scale_after(tokens, i, number)
+            if scale:  # "8/10" (read as "8 10"), "2 out of 10", "3 outta 5": not a level
                 i += scale[0]
-                said = _scaled(int(phrase), scale[1] == "10")
+                said = _scaled(number, scale[1])
             else:
-                said = _scaled(int(phrase), out_of_ten)
+                said = _scaled(number, 10 if out_of_ten or number > MAX_LEVEL else MAX_LEVEL)
         if said is None:
             continue
         about = about or phrase in _NOTHING_SORE

@@ -7,6 +7,8 @@ import pytest
 from core.rules.soreness import MUSCLE_GROUPS
 from core.rules.soreness_talk import read_soreness
 
+LEGS = ("quads", "hamstrings", "glutes", "calves")
+
 
 @pytest.mark.parametrize(
     ("text", "levels", "rest"),
@@ -23,6 +25,18 @@ from core.rules.soreness_talk import read_soreness
         ("overall maybe a 2 out of 10", dict.fromkeys(MUSCLE_GROUPS, 1), None),
         ("legs 7 outta 10", {"quads": 3, "hamstrings": 3, "glutes": 3, "calves": 3}, None),
         ("chest 3 out of 4, rest fine", {"chest": 3}, 0),
+        ("calves 1/4", {"calves": 1}, None),  # the coach's own scale, written as a fraction
+        ("quads 5/5", {"quads": 4}, None),
+        ("legs 3 out of 5", dict.fromkeys(LEGS, 2), None),
+        # Numbers that count something else are no levels.
+        ("I squatted 100 kg for 5 reps, quads 2", {"quads": 2}, None),
+        ("did legs 3 days ago, quads still a 2", {"quads": 2}, None),
+        ("trained back 4 days ago and it is still sore", {"back": 2}, None),
+        # Said not to be sore, or corrected in the next breath.
+        ("my chest isn't sore at all", {"chest": 0}, None),
+        ("calves are not crippled, more like a 2", {"calves": 2}, None),
+        ("my legs were a 4 yesterday, today they're a 1", dict.fromkeys(LEGS, 1), None),
+        ("legs sore, nothing else", dict.fromkeys(LEGS, 2), 0),
     ],
 )
 def test_soreness_in_a_sentence_is_read_area_by_area(
