@@ -74,6 +74,43 @@ _URINE_COLOUR = (
     r"(?:dark|darker|brown|brownish|cola|coke|pepsi|coffee|whiske?y|black|red|reddish|bloody"
     r"|blood|tea|rust)"
 )
+# Urine by name. "wee" only where it cannot be the Scottish "small" ("a wee bit red"):
+# "wees"/"weeing" always; a bare "wee" right before a verb ("my wee is ...", "wee looks
+# ...") or after a colour ("dark wee"), never after "a" nor before "bit", "little" ...
+_URINE = r"(?:urine|peed|pissed|pissing|wees|weeing)"
+_WEE_SMALL = r"(?<!\ba )wee(?! (?:bit|bits|bitty|little|tiny|while|one|ones|thing)\b)"
+_WEE_SAYS = (
+    r"wee(?: (?:this morning|this evening|today|tonight|still|now|earlier))?"
+    r" (?:is|was|were|looks?|looked|looking|came|comes|coming|has|had|went|turned|turns"
+    r"|seems?|seemed|appears?|appeared|colou?r)\b"
+)
+
+_NEGATOR = r"(?:no|not|never|isnt|wasnt|arent|doesnt|dont|didnt|without)\b"
+# The cardiac warning pattern. A chest complaint on its own is usually the pecs after
+# pressing; with dizziness, a racing heart, breathlessness, jaw or left-arm pain, or
+# during cardio (which does not load the pecs), it is a possible heart problem.
+_CHEST_SYMPTOM = (
+    r"(?:\bchest(?: (?!but\b|and\b|" + _NEGATOR + r")[a-z0-9]+){0,3}? (?:pain|painful|hurts?|"
+    r"hurting|aches?|aching|tight|tightness|pressure|heavy|heaviness|squeez\w*|crush\w*|"
+    r"burning|sore|killing|throbbing)\b"
+    r"|\b(?:pain|pressure|tightness|tight|ache|aching|heaviness|squeezing|burning)"
+    r" (?:in|on|across) (?:my|the) chest\b|\b(?:tight|sore|aching|achy|painful|heavy) chest\b)"
+)
+_CARDIAC_COMPANION = (
+    r"(?:\bdizz\w*|\blight ?headed\w*|\bfaint(?:ed|ing|ness)\b"
+    r"|\b(?:felt|feel|feels|feeling|nearly|almost|gonna|going to|about to) faint\b"
+    r"|\bwoozy\b|\bnause\w*|\bcold sweats?\b"
+    r"|\bclammy\b|\bpalpitat\w*|\bracing heart\b|\b(?:heart|pulse)(?: \w+){0,2}? (?:racing|"
+    r"races|raced|pounding|pounded|fluttering|flutters|skipping|skipped|skips|irregular)\b"
+    r"|\bbreathless\w*|\bshort(?:ness)? of breath\b|\bout of breath\b"
+    r"|\b(?:cant|couldnt) (?:catch my |get my )?breath\w*|\bjaw\b|\bleft arm\b)"
+)
+# Up to n words or commas, through "and" but not "but".
+_SPAN = r"(?: (?!but\b|though\b|although\b)(?:[a-z0-9]+|,)){0,10}?"
+_CARDIO = (
+    r"(?:cardio|running|jogging|jog|run|runs|treadmill|sprints?|sprinting|hiit|spin|spinning|"
+    r"cycling|bike|elliptical|stairmaster|stair climber|conditioning|intervals|a race)"
+)
 
 
 def _cue(cat: Cat, pattern: str, flag: str | None = None, *, check_end: bool = True) -> Cue:
@@ -117,17 +154,36 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         Cat.RED,
-        r"\b(?:pain|ache|aching|numbness|tingling|burning)(?: \w+)? (?:goes|runs|running|"
-        r"moves|moving|went|ran) (?:down|into)" + _gap(4) + r" " + _LIMB + r"\b"
-        r"|\b(?:pain|ache|aching) (?:down|into) (?:my|the|both|one) " + _LIMB + r"\b",
+        r"\b(?:pain|ache|aching|numbness|tingling|burning)(?: \w+)? (?:goes|going|gone|runs|"
+        r"running|moves|moving|went|ran)(?: all the way| right| straight)? (?:down|into)"
+        + _gap(4)
+        + r" "
+        + _LIMB
+        + r"\b"
+        r"|\b(?:pain|ache|aching) (?:down|into) (?:my|the|both|one) " + _LIMB + r"\b"
+        # "burning down my arm into my fingers": a burn that reaches the hand or foot is
+        # a nerve, not the working muscle.
+        r"|\b(?:burn|burns|burning)"
+        + _gap(3)
+        + r" (?:down|along)"
+        + _gap(4)
+        + r" "
+        + _LIMB
+        + _gap(3)
+        + r" (?:into|to|through|in)(?: my| the| both)? (?:fingers?|hands?|toes?|feet|foot)\b",
         RedFlag.RADIATING,
     ),
     _cue(Cat.RED, r"\bsciatic\w*\b", RedFlag.RADIATING),
     _cue(
         Cat.RED,
-        r"\b" + _URINE_COLOUR + _gap(3) + r" (?:urine|peed|pissed|pissing)\b"
-        r"|\b(?:urine|peed|pissed|pissing)(?: [a-z0-9]+){0,6}? " + _URINE_COLOUR + r"\b"
-        r"|\brhabdo\w*\b",
+        r"\b" + _URINE_COLOUR + _gap(3) + r" (?:" + _URINE + r"|" + _WEE_SMALL + r")\b"
+        r"|\b(?:"
+        + _URINE
+        + r"|"
+        + _WEE_SAYS
+        + r")(?: [a-z0-9]+){0,6}? "
+        + _URINE_COLOUR
+        + r"\b|\brhabdo\w*\b",
         RedFlag.DARK_URINE,
     ),
     _cue(
@@ -147,9 +203,58 @@ CUES: tuple[Cue, ...] = (
     _cue(
         Cat.RED,
         r"\bchest (?:pains?|tightness|pressure)\b|\b(?:pain|pains|pressure|tightness|tight)"
-        r" (?:in|on|across) (?:my|the) chest\b|\bchest(?: \w+)? (?:feels|is|was|got)"
+        r" (?:in|on|across) (?:my|the) chest\b|\bchest(?: \w+)? (?:feels|felt|is|was|got)"
         r" (?:tight|heavy|crushed|crushing)\b|\btight chest\b"
         r"|\bcrushing (?:pain|pressure|feeling)\b",
+        RedFlag.CHEST,
+    ),
+    _cue(
+        Cat.RED,
+        # A chest complaint with dizziness, a racing heart, breathlessness, jaw or left-arm
+        # pain, said either way round.
+        _CHEST_SYMPTOM
+        + _SPAN
+        + r" "
+        + _CARDIAC_COMPANION
+        + r"|"
+        + _CARDIAC_COMPANION
+        + _SPAN
+        + r" "
+        + _CHEST_SYMPTOM,
+        RedFlag.CHEST,
+    ),
+    _cue(
+        Cat.RED,
+        # The left arm and the jaw aching together.
+        r"\b(?:(?:left )?arm"
+        + _gap(3, through_and=True)
+        + r" jaw|jaw"
+        + _gap(3, through_and=True)
+        + r" (?:left )?arm)\b"
+        + _gap(4)
+        + r" "
+        + _PAIN
+        + r"\b"
+        r"|\b"
+        + _PAIN
+        + _gap(4)
+        + r" (?:(?:left )?arm"
+        + _gap(3, through_and=True)
+        + r" jaw|jaw"
+        + _gap(3, through_and=True)
+        + r" (?:left )?arm)\b",
+        RedFlag.CHEST,
+    ),
+    _cue(
+        Cat.RED,
+        # A chest complaint during or after cardio, which does not work the pecs.
+        _CHEST_SYMPTOM + _gap(6) + r" (?:during|while|on|in|after|from|doing|when i)"
+        r"(?: (?!and\b|but\b)[a-z0-9]+){0,2}? " + _CARDIO + r"\b"
+        r"|\b(?:during|while|on|in|after|doing) (?:[a-z0-9]+ ){0,2}?"
+        + _CARDIO
+        + _gap(6)
+        + r"(?: and(?: then| now)?(?: my| the| i| got| had| felt)?)? "
+        + _CHEST_SYMPTOM,
         RedFlag.CHEST,
     ),
     _cue(

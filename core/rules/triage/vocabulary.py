@@ -133,6 +133,12 @@ ALIASES: dict[str, str] = {
     "pissing": "urine",
     "urinating": "urine",
     "urin": "urine",
+    # heart
+    "dizy": "dizzy",
+    "lite": "light",
+    "hart": "heart",
+    "palpatations": "palpitations",
+    "palps": "palpitations",
     # negations and the like
     "cannot": "cant",
     "aint": "isnt",
@@ -267,6 +273,9 @@ FUZZY_TARGETS: tuple[str, ...] = (
     "needles",
     "cramping",
     "cramps",
+    "lightheaded",
+    "palpitations",
+    "treadmill",
 )
 
 # Common words of five letters or more that must never be "corrected" into a cue word.

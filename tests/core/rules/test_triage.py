@@ -61,6 +61,21 @@ CASES: list[tuple[str, PainKind]] = [
     ("left foot keeps going numb when i deadlift", RED),
     ("tinglng in my toes after leg press", RED),
     ("i dont know why but my fingers tingle after rows", RED),
+    # cardiac warning pattern: chest with dizziness / racing heart, arm + jaw, during cardio
+    ("got dizzy and my chest felt tight during squats", RED),
+    ("my left arm and jaw ache after cardio", RED),
+    ("heart is racing and chest hurts after cardio", RED),
+    ("chest feels tight and i'm lightheaded after sprints", RED),
+    ("pressure in my chest on the treadmill", RED),
+    ("sore chest after running", RED),
+    # dark urine, said with "wee"
+    ("legs sore and my wee is the colour of tea", RED),
+    ("wee looks like tea after that workout", RED),
+    ("weeing blood after leg day", RED),
+    # burning that travels down a limb into the hand or foot is a nerve
+    ("burning going down my arm into my fingers", RED),
+    ("burning sensation running down my leg to my foot", RED),
+    ("burning down the back of my leg to my foot", RED),
     # --- warning pain
     ("stabing pain in my shoulder on bench", SHARP),
     ("felt a sharpe pain in my elbo on skullcrushers", SHARP),
@@ -97,6 +112,9 @@ CASES: list[tuple[str, PainKind]] = [
     ("got the chest pump of my life 💪", PUMP),
     ("got a cramp in my calf mid set", PUMP),
     ("it stings during the set then goes away", PUMP),
+    ("quads burning on the last set of lunges", PUMP),
+    ("legs burning during squats", PUMP),
+    ("burning in my calves going down the stairs", PUMP),
     # --- ordinary soreness, negations included
     ("quads cooked 🔥🔥 from leg day", DOMS),
     ("Sooooo sore after chest day!!!", DOMS),
@@ -120,6 +138,17 @@ CASES: list[tuple[str, PainKind]] = [
     ("my lower back doesnt hurt but my glutes are sore", DOMS),
     ("what number of sets should i do, my quads are sore", DOMS),
     ("my waist is sore from side bends", DOMS),
+    ("chest is sore from bench press", DOMS),
+    ("my chest is killing me after push day", DOMS),
+    ("chest a bit sore, rest fine", DOMS),
+    ("pecs are tight after flyes", DOMS),
+    ("chest sore from bench and running", DOMS),
+    ("a faint ache in my chest after bench", DOMS),
+    ("left arm sore from curls", DOMS),
+    ("jaw sore from clenching on deadlifts", DOMS),
+    ("a wee bit sore", DOMS),
+    ("calves are a wee bit red and sore", DOMS),
+    ("had a cup of tea and my legs are sore", DOMS),
     # --- not enough to go on
     ("it hurts", UNCLEAR),
     ("my back hurts", UNCLEAR),
@@ -161,6 +190,24 @@ MIXED_RED: list[tuple[str, str]] = [
 ]
 
 
+RED_REASONS: list[tuple[str, str]] = [
+    ("got dizzy and my chest felt tight during squats", RedFlag.CHEST),
+    ("my left arm and jaw ache after cardio", RedFlag.CHEST),
+    ("heart is racing and chest hurts after cardio", RedFlag.CHEST),
+    ("chest feels tight and i'm lightheaded after sprints", RedFlag.CHEST),
+    ("pressure in my chest on the treadmill", RedFlag.CHEST),
+    ("legs sore and my wee is the colour of tea", RedFlag.DARK_URINE),
+    ("wee looks like tea after that workout", RedFlag.DARK_URINE),
+    ("burning going down my arm into my fingers", RedFlag.RADIATING),
+    ("burning sensation running down my leg to my foot", RedFlag.RADIATING),
+]
+
+
+@pytest.mark.parametrize(("text", "flag"), RED_REASONS)
+def test_red_flag_reason(text: str, flag: str) -> None:
+    assert classify_pain(text).red_flags == (flag,)
+
+
 @pytest.mark.parametrize(("text", "flag"), MIXED_RED)
 def test_red_flag_wins_over_other_cues(text: str, flag: str) -> None:
     result = classify_pain(text)
@@ -183,6 +230,10 @@ def test_several_red_flags_are_all_reported() -> None:
         "no chest pain, just sore pecs",
         "knees don't lock or give way, they're just achy",
         "my pee is normal coloured, not dark",
+        "chest isnt tight, just dizzy",
+        "dizzy, no chest pain",
+        "my chest is not sore, just lightheaded",
+        "no burning going down my arm",
     ],
 )
 def test_negated_red_flags_do_not_fire(text: str) -> None:
