@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
@@ -41,6 +42,8 @@ from core.storage.users import UserRecord, ensure_chat, set_user_fields
 
 log = logging.getLogger(__name__)
 
+# Typed mid-question, these end the question, as /cancel does.
+_STOP = re.compile(r"(stop|cancel|quit|exit|abort|never ?mind|forget it)[.!]*")
 ButtonHandler = Callable[[Turn, str], Awaitable[Replies]]
 Buttons = tuple[tuple[Button, ...], ...]
 # What a user can do now, as buttons for the chat of `turn` (`Coach.offer_next_steps`).
@@ -302,6 +305,8 @@ class Coach:
         if text.startswith("/"):  # a lone "/": meant as a command, naming none
             return [Reply("That isn't a command I can read. Send /help to see what I can do.")]
         if turn.convo is not None and turn.convo.flow in self.flows:
+            if _STOP.fullmatch(text.strip().lower()) and "cancel" in self.commands:
+                return await self.run_command(turn, "cancel", "")  # "stop", "never mind"
             flow = self.flows[turn.convo.flow]
             if flow.name not in self._reads_pain and is_red_flag(text):
                 # Red flags win over any question: the warning first, then the question.

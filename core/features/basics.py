@@ -8,7 +8,7 @@ from core.engine.turn import Replies, Turn
 from core.events import Button, Reply, rows
 from core.rules.greetings import Greeting, read_greeting
 from core.rules.intents import Intent
-from core.rules.text import NO_WORDS, YES_WORDS
+from core.rules.text import read_yes_no
 from core.rules.timezones import lookup_zone
 from core.storage.reminders import reschedule
 from core.storage.users import forget_user, set_user_fields
@@ -116,6 +116,7 @@ class Basics:
         for command in self.coach.commands.values():
             if (command.in_groups if group else command.in_private) and command.name != "cancel":
                 lines.append(f"/{command.name} — {command.summary}")
+        lines.append("In the middle of a question? Say stop, or send /cancel.")
         if not group:
             lines.append(
                 "Or just write to me: how sore you are, a pain, or a question about "
@@ -215,12 +216,8 @@ class ForgetFlow:
         )
 
     async def on_text(self, turn: Turn, text: str) -> Replies | None:
-        word = text.strip().lower().rstrip(".!")
-        if word in YES_WORDS:
-            return await self.on_choice(turn, "yes")
-        if word in NO_WORDS:
-            return await self.on_choice(turn, "no")
-        return None
+        answer = read_yes_no(text)
+        return None if answer is None else await self.on_choice(turn, "yes" if answer else "no")
 
     async def on_choice(self, turn: Turn, value: str) -> Replies | None:
         if value == "yes":

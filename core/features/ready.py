@@ -36,7 +36,7 @@ from core.rules.readiness import (
     readiness_verdict,
     warmup_advice,
 )
-from core.rules.text import NO_WORDS, YES_WORDS
+from core.rules.text import read_yes_no
 from core.rules.triage import PainKind, classify_pain
 from core.storage.pain_reports import record_pain
 from core.storage.schema import readiness_checks
@@ -112,6 +112,10 @@ _SET_WORDS: dict[str, SetResult] = {
 
 SHARP_WORDS = frozenset({"sharp", "sharp pain", "yes sharp pain", "pain", "it hurts"})
 NO_PAIN_WORDS = frozenset({"none", "no pain", "fine", "all good", "nothing", "no sharp pain"})
+_PAIN_FREE = re.compile(
+    r"\b(no|not any|without) (sharp )?pain\b|\b(all|feels?|feeling|im|its|are|is) "
+    r"(good|fine|ok|okay|great)\b|\bpain free\b"
+)
 
 
 def _words(text: str) -> str:
@@ -302,12 +306,16 @@ class ReadyFlow:
         if step == "last":
             return await after_last(turn, last)
         if step == "warmup":
+            # "Any sharp pain?": "yeah all good" and "quads are fine now" say no pain.
             said = _words(text)
-            if said in NO_WORDS or said in NO_PAIN_WORDS:
+            if said in NO_PAIN_WORDS or _PAIN_FREE.search(said):
                 return [set_question(turn, last)]
-            if said in YES_WORDS or said in SHARP_WORDS:
+            if said in SHARP_WORDS:
                 return await stop_for_sharp_pain(turn, last)
-            return None
+            answer = read_yes_no(text)
+            if answer is None:
+                return None
+            return await stop_for_sharp_pain(turn, last) if answer else [set_question(turn, last)]
         result = parse_set(text)
         return None if result is None else await finish_check(turn, last, result)
 

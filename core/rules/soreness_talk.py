@@ -168,9 +168,8 @@ def _scale_after(tokens: Sequence[str], i: int, number: int) -> tuple[int, int] 
         end = i + len(words)
         said = tokens[end] if end < len(tokens) else ""
         if tuple(tokens[i:end]) == words and said in _SCALES:
-            if not words and (
-                int(said) < number or tokens[end + 1 : end + 2] in ([u] for u in _UNITS)
-            ):
+            counts = end + 1 < len(tokens) and tokens[end + 1] in _UNITS
+            if not words and (int(said) < number or counts):
                 return None  # "quads 3 4 sets": two numbers, not "3/4"
             return len(words) + 1, int(said)
     return None

@@ -10,8 +10,28 @@ from collections.abc import Sequence
 MAX_TEXT = 4000
 
 # A typed yes or no, where a question offers Yes/No buttons.
-YES_WORDS = frozenset({"yes", "y", "yeah", "yep", "sure", "ok", "okay", "delete", "confirm"})
-NO_WORDS = frozenset({"no", "n", "nope", "cancel", "keep", "stop"})
+_YES = frozenset(
+    "yes y ye ya yea yeah yep yup yas sure ok okay k kk delete confirm save correct right "
+    "absolutely definitely".split()
+)
+_NO = frozenset("no n nah nope naw cancel keep stop dont never".split())
+_YES_PHRASES = ("go ahead", "do it", "sounds good", "of course", "please do")
+_NO_PHRASES = ("never mind", "nevermind", "not now", "leave it", "forget it")
+
+
+def read_yes_no(text: str) -> bool | None:
+    """A typed answer to a yes/no question, as people type it ("yes please", "nah",
+    "no thanks", "don't save", "go ahead"): True, False, or None when it is neither."""
+    said = " ".join(re.sub(r"[^\w\s]", " ", text.lower().replace("'", "").replace("’", "")).split())
+    if not said:
+        return None
+    first = said.split()[0]
+    if first in _NO or said.startswith(_NO_PHRASES):
+        return False
+    if first in _YES or said.startswith(_YES_PHRASES):
+        return True
+    return None
+
 
 _BIDI_AND_CONTROL = re.compile(
     "[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"

@@ -48,7 +48,7 @@ from core.rules.soreness import (
     trained_groups,
 )
 from core.rules.soreness_talk import read_soreness
-from core.rules.text import NO_WORDS, YES_WORDS, join_words
+from core.rules.text import join_words, read_yes_no
 from core.rules.trends import CheckinDay, insights_text, trend_insights, trend_start
 from core.storage.checkins import load_checkin, load_checkin_days, save_checkin, stored_levels
 from core.storage.users import set_user_fields
@@ -303,16 +303,12 @@ class CheckinFlow:
             level = parse_level(text)
             return None if level is None else await self.feature.answer(turn, level)
         if step == "confirm":
-            if word in YES_WORDS or word.startswith("yes"):
-                return await self.on_choice(turn, "yes")
-            if word in NO_WORDS or word.startswith("no"):
-                return await self.on_choice(turn, "no")
-            return None
+            answer = read_yes_no(text)
+            return None if answer is None else await self.on_choice(turn, "yes" if answer else "no")
         if step == "offer":
-            if word in YES_WORDS or word == "save":
-                return await self.on_choice(turn, "save")
-            if word in NO_WORDS or word == "dont save":
-                return await self.on_choice(turn, "no")
+            answer = read_yes_no(text)
+            if answer is not None:
+                return await self.on_choice(turn, "save" if answer else "no")
             if read_intent(text).intent is Intent.CHECKIN:  # said again, differently
                 return await self.feature.offer(turn, text)
             return None

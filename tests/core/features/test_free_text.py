@@ -79,6 +79,20 @@ async def test_a_told_check_in_can_be_changed_or_dropped(
     assert await stored_checkins(coach) == {}
 
 
+async def test_a_told_check_in_is_answered_by_typed_yes_or_no(
+    coach: Coach, chat_as: Callable[..., Chat]
+) -> None:
+    chat = chat_as()
+    await chat.say("legs a bit sore today")
+    await chat.say("no thanks")
+    assert "nothing saved" in chat.text
+    assert "You're welcome" not in chat.text
+    assert await stored_checkins(coach) == {}
+    await chat.say("legs a bit sore today")
+    await chat.say("yes please")
+    assert "Saved today's check-in" in chat.text
+
+
 async def test_a_told_check_in_on_a_day_already_checked_in_asks_before_updating(
     coach: Coach, chat_as: Callable[..., Chat]
 ) -> None:

@@ -245,3 +245,24 @@ async def test_ready_is_private(chat_as: Callable[..., Chat]) -> None:
     chat = chat_as("u1", group="gym")
     await chat.say("/ready")
     assert "private chat" in chat.text
+
+
+async def test_no_pain_said_in_words_goes_on_to_the_working_set(
+    coach: Coach, chat_as: Callable[..., Chat]
+) -> None:
+    for said in ("no pain at all", "yeah all good", "quads are fine now", "nope"):
+        chat = chat_as()
+        await chat.say("/ready")
+        await chat.press("Still sore")
+        await chat.say(said)
+        assert labels(chat) == ["Stronger", "About the same", "Weaker"], said
+        assert "check-in" not in chat.text, said  # not taken for a soreness report
+
+
+async def test_stop_typed_mid_check_ends_it(chat_as: Callable[..., Chat]) -> None:
+    chat = chat_as()
+    await chat.say("/ready")
+    await chat.say("stop")
+    assert "Okay, stopped there" in chat.text
+    await chat.say("hi")
+    assert "how did the soreness" not in chat.text  # the check is not asked again
