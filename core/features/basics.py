@@ -7,9 +7,9 @@ from core.engine.coach import Buttons, Coach, Command
 from core.engine.turn import Replies, Turn
 from core.events import Button, Reply, rows
 from core.rules.greetings import Greeting, read_greeting
-from core.rules.intents import Intent
+from core.rules.intents import Intent, read_intent
 from core.rules.text import read_yes_no
-from core.rules.timezones import lookup_zone
+from core.rules.timezones import describe_zone, lookup_zone
 from core.storage.reminders import reschedule
 from core.storage.users import forget_user, set_user_fields
 
@@ -23,7 +23,12 @@ WELCOME = (
     "Your time zone is {tz}; change it with /timezone Area/City."
 )
 
-ZONE_EXAMPLES = "Use an Area/City name such as Europe/Berlin, America/New_York or Asia/Tokyo."
+ZONE_EXAMPLES = (
+    "Use an Area/City name such as Europe/Berlin, America/New_York or Asia/Tokyo, "
+    "or an offset such as UTC+2."
+)
+# More words than any time zone someone types ("new york city", "UTC + 5:30").
+ZONE_MAX_WORDS = 4
 
 FORGOTTEN = "Done — everything I stored about you is deleted. Say hi any time to start fresh."
 
@@ -76,7 +81,7 @@ class Basics:
         if follow is not None and not turn.event.chat.is_group:
             return await follow(turn, arg)
         name = f", {turn.user.display_name}" if turn.user.display_name else ""
-        text = WELCOME.format(name=name, tz=turn.tz.key)
+        text = WELCOME.format(name=name, tz=describe_zone(turn.tz.key))
         quick = rows(
             *(
                 Button(label, f"cmd:{cmd}")
@@ -132,8 +137,9 @@ class Basics:
             turn.ask(
                 "timezone",
                 "zone",
-                f"Your time zone is {turn.tz.key} (it's {local} there). "
-                "To change it, type your city or Area/City, e.g. Europe/Berlin.",
+                f"Your time zone is {describe_zone(turn.tz.key)} (it's {local} there). "
+                "To change it, type your city or Area/City, e.g. Europe/Berlin, "
+                "or an offset such as UTC+2.",
                 [("Keep it", "keep")],
                 data={},
             )
@@ -161,7 +167,7 @@ async def set_zone(turn: Turn, text: str) -> Replies:
     found = lookup_zone(text)
     if found.zone is None:
         shown = text if len(text) <= 40 else text[:40] + "…"
-        message = f"I don't know the time zone \u201c{shown}\u201d."
+        message = found.problem or f"I don't know the time zone \u201c{shown}\u201d."
         if found.suggestions:
             buttons = rows(*(Button(z, f"tz:{z}") for z in found.suggestions), per_row=1)
             return [Reply(f"{message} Did you mean one of these?", buttons)]
@@ -173,28 +179,42 @@ async def set_zone(turn: Turn, text: str) -> Replies:
         turn.finish()
     local = turn.now.astimezone(turn.tz).strftime("%H:%M")
     return [
-        Reply(f"Time zone set to {found.zone} — it's {local} there. Reminders follow this time.")
+        Reply(
+            f"Time zone set to {found.label or found.zone} — it's {local} there. "
+            "Reminders follow this time."
+        )
     ]
+
+
+def _tries_a_zone(text: str) -> bool:
+    """Whether text typed at the time-zone question may be a zone at all: not a question,
+    not a sentence, not a greeting or a check-in ("hi", "how long does doms last?",
+    "legs 3"). A short unknown name ("Mars") still is, and gets suggestions."""
+    if "?" in text or len(text.split()) > ZONE_MAX_WORDS:
+        return False
+    return read_intent(text).intent is Intent.QUESTION  # what nothing else claims
 
 
 class TimezoneFlow:
     name = "timezone"
 
     async def on_text(self, turn: Turn, text: str) -> Replies | None:
+        if not _tries_a_zone(text) and lookup_zone(text).zone is None:
+            return None  # answered for what it is, then the question asked again
         return await set_zone(turn, text)
 
     async def on_choice(self, turn: Turn, value: str) -> Replies | None:
         if value != "keep":
             return None
         turn.finish()
-        return [Reply(f"Keeping {turn.tz.key}.")]
+        return [Reply(f"Keeping {describe_zone(turn.tz.key)}.")]
 
     async def resume(self, turn: Turn) -> Replies:
         return [
             turn.ask(
                 "timezone",
                 "zone",
-                "Type your city or Area/City, e.g. Europe/Berlin.",
+                "Type your city or Area/City, e.g. Europe/Berlin, or an offset such as UTC+2.",
                 [("Keep it", "keep")],
             )
         ]

@@ -57,6 +57,86 @@ async def test_timezone_guided_step_accepts_a_typed_city(chat_as: Callable[..., 
     assert "Time zone set to America/New_York" in chat.text
 
 
+async def stored_zone(chat: Chat) -> str | None:
+    async with chat.coach.db.transaction() as conn:
+        found = await conn.scalar(
+            select(users.c.timezone).where(users.c.platform_user_id == chat.sender.user_id)
+        )
+    return None if found is None else str(found)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "said", "local"),
+    [
+        ("GMT-5", "Etc/GMT+5", "UTC-5", "07:00"),  # not Etc/GMT-5, which is UTC+5
+        ("utc +2", "Etc/GMT-2", "UTC+2", "14:00"),
+        ("+02:00", "Etc/GMT-2", "UTC+2", "14:00"),
+        ("GMT+5:30", "Asia/Kolkata", "Asia/Kolkata (UTC+5:30)", "17:30"),
+        ("EST", "America/New_York", "America/New_York", "07:00"),
+        ("san francisco", "America/Los_Angeles", "America/Los_Angeles", "04:00"),
+    ],
+)
+async def test_timezone_takes_offsets_and_abbreviations_as_the_user_means_them(
+    chat_as: Callable[..., Chat], typed: str, stored: str, said: str, local: str
+) -> None:
+    chat = chat_as()
+    await chat.say(f"/timezone {typed}")
+    assert f"Time zone set to {said} — it's {local} there" in chat.text
+    assert await stored_zone(chat) == stored
+    await chat.say("/timezone")
+    assert f"Your time zone is {said.split(' ')[0]} (it's {local} there)" in chat.text
+
+
+async def test_timezone_offsets_out_of_range_or_shared_get_a_clear_reply(
+    chat_as: Callable[..., Chat],
+) -> None:
+    chat = chat_as()
+    await chat.say("/timezone UTC+15")
+    assert "UTC-12 to UTC+14" in chat.text
+    await chat.say("/timezone UTC+9:30")  # Darwin all year, Adelaide only in winter
+    assert "UTC+9:30" in chat.text
+    await chat.press("Australia/Darwin")
+    assert "Time zone set to Australia/Darwin" in chat.text
+    assert await stored_zone(chat) == "Australia/Darwin"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi",
+        "how long does doms last?",
+        "legs 3",
+        "I live somewhere near the coast",
+        "good morning",
+    ],
+)
+async def test_timezone_question_lets_other_messages_through(
+    chat_as: Callable[..., Chat], text: str
+) -> None:
+    chat = chat_as()
+    await chat.say("/timezone")
+    await chat.say(text)
+    assert "know the time zone" not in chat.text
+    assert await stored_zone(chat) in (None, "UTC")
+
+
+async def test_timezone_question_is_asked_again_after_an_aside(
+    chat_as: Callable[..., Chat],
+) -> None:
+    chat = chat_as()
+    await chat.say("/timezone")
+    await chat.say("hi")
+    assert "Type your city" in chat.text
+    await chat.say("how long does doms last?")
+    assert "Type your city" in chat.text
+    await chat.say("Mars")  # a short unknown name is still read as a zone
+    assert "I don't know the time zone “Mars”" in chat.text
+    await chat.say("berln")
+    assert "I don't know the time zone" in chat.text
+    await chat.press("Europe/Berlin")
+    assert "Time zone set to Europe/Berlin" in chat.text
+
+
 @pytest.mark.parametrize(
     ("before", "after", "expected"),
     [
