@@ -103,24 +103,17 @@ def parse_clock(text: str) -> time | None:
     return time(h, m)
 
 
+_EVERY_DAY_WORDS = frozenset({"daily", "everyday", "every", "day", "all"})
+
+
 def parse_weekdays(words: list[str]) -> frozenset[int] | None:
-    """["mon", "wed", "fri"], ["weekdays"], ["daily"] → weekday numbers; None if any word
-    is not a day."""
-    days: set[int] = set()
-    for word in words:
-        w = word.lower().strip(",")
-        if w in {"daily", "everyday", "every", "day", "all"}:
-            days |= EVERY_DAY
-        elif w == "weekdays":
-            days |= set(range(5))
-        elif w == "weekends":
-            days |= {5, 6}
-        else:
-            matches = [i for i, d in enumerate(_WEEKDAYS) if w.startswith(d)]
-            if not matches:
-                return None
-            days.add(matches[0])
-    return frozenset(days)
+    """["mon", "wed", "fri"], ["mon-fri"], ["weekdays"], ["daily"] → weekday numbers; None if
+    any word is not a day ("monkey" is not Monday)."""
+    said = [w.lower().strip(",") for w in words]
+    if said and all(w in _EVERY_DAY_WORDS for w in said):
+        return EVERY_DAY
+    days, unknown = parse_days(" ".join(said))
+    return None if unknown or not days else frozenset(days)
 
 
 def describe_days(days: Collection[int]) -> str:

@@ -37,9 +37,27 @@ WORKOUT_PRESETS = (
 )
 
 
-def _nudge_time(at: time) -> time:
-    moment = datetime.combine(date(2000, 1, 1), at) + NUDGE_AFTER
-    return moment.time() if moment.date() == date(2000, 1, 1) else time(23, 0)
+# The nudge comes the same day, and at least this long after the check-in reminder.
+NUDGE_GAP = timedelta(minutes=30)
+LAST_NUDGE = time(23, 59)
+
+
+def _nudge_time(at: time) -> time | None:
+    """When the nudge follows a check-in reminder at `at`: four hours later, or by the end
+    of the day; None when the reminder is too late in the day to be followed."""
+    day = date(2000, 1, 1)
+    moment = datetime.combine(day, at) + NUDGE_AFTER
+    nudge = moment.time() if moment.date() == day else LAST_NUDGE
+    if datetime.combine(day, nudge) - datetime.combine(day, at) < NUDGE_GAP:
+        return None
+    return nudge
+
+
+def _no_room(at: time) -> str:
+    return (
+        f"The nudge follows the check-in reminder the same day, and {at:%H:%M} leaves no room "
+        "for it: set the check-in reminder before 23:30 to have one."
+    )
 
 
 class Remind:
@@ -131,11 +149,17 @@ class Remind:
         if at is None:
             return [Reply(f"“{text[:20]}” isn't a time I can use — try 07:30 or 7am.")]
         due = await self._save(turn, Setting(CHECKIN, at, EVERY_DAY))
-        if turn.user.nudge:
-            await self._save(turn, Setting(NUDGE, _nudge_time(at), EVERY_DAY))
-        return [
+        replies = [
             Reply(f"Morning check-in reminder set for {at:%H:%M} every day. {_next(turn, due)}")
         ]
+        if turn.user.nudge:
+            nudge = _nudge_time(at)
+            if nudge is None:
+                await delete_reminder(turn.conn, turn.user.id, NUDGE)
+                replies.append(Reply(_no_room(at)))
+            else:
+                await self._save(turn, Setting(NUDGE, nudge, EVERY_DAY))
+        return replies
 
     async def set_workout(self, turn: Turn, words: list[str]) -> Replies:
         if words == ["off"]:
@@ -165,6 +189,9 @@ class Remind:
         if checkin is None:
             return [Reply("Nudge on. It follows the morning check-in: /remind checkin 08:00.")]
         at = _nudge_time(checkin.at)
+        if at is None:
+            await set_user_fields(turn.conn, turn.user, nudge=False)
+            return [Reply(_no_room(checkin.at))]
         await self._save(turn, Setting(NUDGE, at, checkin.days))
         return [
             Reply(f"Nudge on: if you haven't checked in by {at:%H:%M}, I'll remind you once more.")

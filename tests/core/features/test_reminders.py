@@ -211,6 +211,12 @@ async def test_remind_forms_and_bad_input(chat_as: Callable[..., Chat]) -> None:
     assert "07:00 every day" in chat.text
     await chat.say("/remind nudge on")
     assert "11:00" in chat.text
+    # A late check-in reminder is followed by the end of the day, never before it.
+    await chat.say("/remind checkin 21:00")
+    await chat.say("/remind nudge on")
+    assert "by 23:59" in chat.text
+    await chat.say("/remind checkin 23:45")
+    assert "leaves no room" in chat.text
     await chat.say("/remind off")
     await chat.say("/remind")
     assert "Morning check-in: off" in chat.text and "Workout days: off" in chat.text

@@ -92,3 +92,7 @@ def test_parse_weekdays() -> None:
     assert parse_weekdays(["weekdays"]) == {0, 1, 2, 3, 4}
     assert parse_weekdays(["daily"]) == set(range(7))
     assert parse_weekdays(["mon", "funday"]) is None
+    # A range covers the days between; a word that merely starts like a day is no day.
+    assert parse_weekdays(["mon-fri"]) == {0, 1, 2, 3, 4}
+    assert parse_weekdays(["tue-thu"]) == {1, 2, 3}
+    assert parse_weekdays(["monkey"]) is None
