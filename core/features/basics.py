@@ -7,7 +7,7 @@ from core.engine.coach import Buttons, Coach, Command
 from core.engine.turn import Replies, Turn
 from core.events import Button, Reply, rows
 from core.rules.greetings import Greeting, read_greeting
-from core.rules.intents import Intent, read_intent
+from core.rules.intents import Intent, tries_an_answer
 from core.rules.text import read_yes_no
 from core.rules.timezones import describe_zone, lookup_zone
 from core.storage.reminders import reschedule
@@ -186,20 +186,11 @@ async def set_zone(turn: Turn, text: str) -> Replies:
     ]
 
 
-def _tries_a_zone(text: str) -> bool:
-    """Whether text typed at the time-zone question may be a zone at all: not a question,
-    not a sentence, not a greeting or a check-in ("hi", "how long does doms last?",
-    "legs 3"). A short unknown name ("Mars") still is, and gets suggestions."""
-    if "?" in text or len(text.split()) > ZONE_MAX_WORDS:
-        return False
-    return read_intent(text).intent is Intent.QUESTION  # what nothing else claims
-
-
 class TimezoneFlow:
     name = "timezone"
 
     async def on_text(self, turn: Turn, text: str) -> Replies | None:
-        if not _tries_a_zone(text) and lookup_zone(text).zone is None:
+        if not tries_an_answer(text, ZONE_MAX_WORDS) and lookup_zone(text).zone is None:
             return None  # answered for what it is, then the question asked again
         return await set_zone(turn, text)
 

@@ -22,12 +22,15 @@ from typing import Any
 from core.engine.coach import Coach, Command
 from core.engine.turn import Replies, Turn
 from core.events import Button, Reply, rows
+from core.rules.intents import tries_an_answer
 from core.rules.program import format_day, program_for
 from core.rules.schedule import days_text, next_monday, parse_days
 from core.storage.reminders import follow_training_days
 from core.storage.users import set_user_fields
 
 FLOW = "program"
+# Longer than any list of days or a start date typed at their questions.
+ANSWER_MAX_WORDS = 6
 
 # Common splits offered as buttons; the value is the weekday digits.
 SPLITS: tuple[tuple[str, str], ...] = (
@@ -254,6 +257,9 @@ class ProgramFlow:
 
     async def on_text(self, turn: Turn, text: str) -> Replies | None:
         step = turn.convo.step if turn.convo is not None else ""
+        understood = parse_days(text)[0] if step == "days" else parse_start(text, turn.today)
+        if not understood and not tries_an_answer(text, ANSWER_MAX_WORDS):
+            return None  # "should I stretch when sore?": answered, then asked again
         if step == "days":
             days, unknown = parse_days(text)
             if unknown or not days:

@@ -265,6 +265,16 @@ def _mood_emoji(text: str) -> bool:
     return not read_soreness_talk(read_tokens(text), MUSCLE_GROUPS).about_soreness
 
 
+def tries_an_answer(text: str, max_words: int) -> bool:
+    """Whether text typed at a question asking for a short value (a time zone, days, a
+    date) may be an attempt at it: not a question, not a sentence longer than
+    `max_words`, not a greeting, a check-in or a pain ("hi", "how long does doms last?",
+    "legs 3"). A short unknown word ("Mars", "funday") still is, and gets its help."""
+    if "?" in text or len(text.split()) > max_words:
+        return False
+    return read_intent(text).intent is Intent.QUESTION  # what nothing else claims
+
+
 def read_intent(text: str) -> Reading:
     """What the coach should do with `text`, typed in a private chat outside any question."""
     triage = classify_pain(text)

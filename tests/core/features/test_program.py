@@ -51,6 +51,20 @@ async def test_set_up_by_buttons_then_week_one_shows_two_sets(
     assert await program(coach) == (TODAY, [0, 2, 4])
 
 
+async def test_a_question_asked_at_the_days_question_is_answered_then_it_is_asked_again(
+    coach: Coach, chat_as: Callable[..., Chat]
+) -> None:
+    chat = chat_as()
+    await chat.say("/program")
+    await chat.say("should I stretch when sore?")
+    assert "as a day of the week" not in chat.text
+    assert "Which days do you train?" in chat.text  # asked again after the answer
+    await chat.say("funday")  # a short word is still taken as an attempt, and helped
+    assert "Which days do you train?" in chat.text
+    await chat.say("mon wed fri")
+    assert "Training days saved: Mon Wed Fri" in chat.text
+
+
 async def test_next_monday_button_starts_next_week(
     coach: Coach, chat_as: Callable[..., Chat]
 ) -> None:
