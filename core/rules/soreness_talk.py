@@ -6,8 +6,9 @@ word means the same thing however it is typed."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.rules.checkin_words import AREA_ALIASES, LEGS
 from core.rules.soreness import EXTRA_AREAS, MAX_LEVEL, MUSCLE_GROUPS, nothing_sore, trained_groups
@@ -129,6 +130,8 @@ class SorenessTalk:
     rest: int | None
     about_soreness: bool
     named: tuple[str, ...] = ()  # the area words said, tracked or not ("forearms")
+    # Numbers said as levels that no scale has ("biceps 11", "legs 12/10", "legs -1").
+    off_scale: tuple[str, ...] = ()
 
     def filled(self, trained: Sequence[str]) -> dict[str, int]:
         """The levels for every area asked in a check-in: named ones as said, the others
@@ -169,7 +172,7 @@ def _scale_after(tokens: Sequence[str], i: int, number: int) -> tuple[int, int] 
         said = tokens[end] if end < len(tokens) else ""
         if tuple(tokens[i:end]) == words and said in _SCALES:
             counts = end + 1 < len(tokens) and tokens[end + 1] in _UNITS
-            if not words and (int(said) < number or counts):
+            if not words and (counts or (int(said) < number and said != "10")):
                 return None  # "quads 3 4 sets": two numbers, not "3/4"
             return len(words) + 1, int(said)
     return None
@@ -208,6 +211,7 @@ def read_soreness_talk(tokens: Sequence[str], trained: Sequence[str]) -> Sorenes
     named_here: list[str] = []  # area words since the last settle, tracked or not
     paired = False  # some area word was said with a level ("adductors wrecked")
     last: list[str] = []  # the areas the clause before named
+    off_scale: list[str] = []
 
     def settle() -> None:
         nonlocal rest, level, level_first, nothing_said, paired, last
@@ -266,6 +270,8 @@ def read_soreness_talk(tokens: Sequence[str], trained: Sequence[str]) -> Sorenes
                 said = _scaled(number, scale[1])
             else:
                 said = _scaled(number, 10 if out_of_ten or number > MAX_LEVEL else MAX_LEVEL)
+            if said is None:
+                off_scale.append(f"{number}/{scale[1]}" if scale else phrase)
         if said is None:
             continue
         about = about or phrase in _NOTHING_SORE
@@ -279,9 +285,25 @@ def read_soreness_talk(tokens: Sequence[str], trained: Sequence[str]) -> Sorenes
     about = about or bool(levels) or rest is not None or paired
     if not levels and rest is None and about and nothing_said:
         rest = 0  # "nothing sore today", "zero doms": every area at none
-    return SorenessTalk(levels, rest, about, tuple(named))
+    about = about or (bool(off_scale) and bool(named))  # "biceps 11", not "31/12/2026"
+    return SorenessTalk(levels, rest, about, tuple(named), tuple(off_scale))
+
+
+# Signs and decimals the tokens drop: "legs -1", "quads 2.5" (but not "2.5 kg").
+_SIGNED_OR_DECIMAL = re.compile(
+    r"(?<![\w./-])(-\s?\d+(?:\.\d+)?|\d+\.\d+)(?!\s*(?:" + "|".join(sorted(_UNITS)) + r")\b)"
+)
+
+
+_DECIMAL = re.compile(r"\b(\d+)\.\d+\b")
 
 
 def read_soreness(text: str, trained: Sequence[str]) -> SorenessTalk:
-    """`read_soreness_talk` of a message as typed."""
-    return read_soreness_talk(read_tokens(spell_emoji(text)), trained)
+    """`read_soreness_talk` of a message as typed, with the numbers no level can be that
+    only the typed text shows."""
+    whole = _DECIMAL.sub(r"\1", text)  # "102.5 kg" is "102 kg" to the tokens
+    talk = read_soreness_talk(read_tokens(spell_emoji(whole)), trained)
+    odd = tuple(m.replace(" ", "") for m in _SIGNED_OR_DECIMAL.findall(text.lower()))
+    if not odd or not (talk.named or talk.about_soreness):
+        return talk
+    return replace(talk, off_scale=(*odd, *talk.off_scale), about_soreness=True)

@@ -12,6 +12,7 @@ questions, `checkin:none` records "nothing is sore" for today.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -54,6 +55,17 @@ from core.storage.checkins import load_checkin, load_checkin_days, save_checkin,
 from core.storage.users import set_user_fields
 
 # Plain-word soreness with no area the check-in asks about ("so sore today").
+_BARE_OFF_SCALE = re.compile(r"(?<![\d./-])(?:[5-9]|\d{2,})(?![\d.])(?!\s*(?:/|out of|outta))")
+
+
+def off_scale(said: Sequence[str]) -> str:
+    numbers = join_words([f"“{n}”" for n in said])
+    return (
+        f"{numbers} {'is' if len(said) == 1 else 'are'} off the scale, so nothing was saved: "
+        f"use a whole number from 0 to 4 ({SCALE_SHORT}), or out of 10, e.g. {EXAMPLE}."
+    )
+
+
 UNPLACED = "Sounds like you're sore today — want to log it? I'll ask area by area."
 CHANGE = (
     "Tell me again, area by area — e.g. “quads 2, hamstrings 3, rest fine” — or tap Start "
@@ -157,6 +169,8 @@ class Checkin:
         check-in's own words, shown back, and saved only when the user taps Save."""
         trained = trained_by(turn)
         talk = read_soreness(text, trained)
+        if talk.off_scale:
+            return [Reply(off_scale(talk.off_scale))]
         if not talk.levels and talk.rest is None:
             return [Reply(UNPLACED), self.intro(turn)]
         levels = talk.filled(trained)
@@ -182,6 +196,12 @@ class Checkin:
         trained = trained_by(turn)
         parsed = parse_checkin_shorthand(args, trained)
         if not parsed.ok:
+            # Words the shorthand doesn't take but a sentence does ("everything 4", "legs
+            # sore, rest 1", "calves 1/4") are read as one and shown back; a number off the
+            # 0-4 scale without its own scale ("legs 9") stays the shorthand's error.
+            talk = read_soreness(args, trained)
+            if (talk.levels or talk.rest is not None) and not _BARE_OFF_SCALE.search(args):
+                return await self.offer(turn, args)
             problems = "\n".join(f"• {e}" for e in parsed.errors) or "• I found no soreness in it."
             return [
                 Reply(

@@ -93,6 +93,32 @@ async def test_a_told_check_in_is_answered_by_typed_yes_or_no(
     assert "Saved today's check-in" in chat.text
 
 
+async def test_a_level_off_every_scale_is_said_so_and_nothing_is_offered(
+    coach: Coach, chat_as: Callable[..., Chat]
+) -> None:
+    chat = chat_as()
+    for said, shown in (
+        ("biceps 11", "“11” is off the scale"),
+        ("legs -1", "“-1” is off the scale"),
+        ("legs 12/10", "“12/10” is off the scale"),
+        ("/checkin legs 0.5", "off the scale"),
+    ):
+        await chat.say(said)
+        assert shown in chat.text, said
+        assert "Save it" not in labels(chat), said
+    assert await stored_checkins(coach) == {}
+
+
+async def test_checkin_with_words_the_shorthand_does_not_know_offers_what_it_read(
+    coach: Coach, chat_as: Callable[..., Chat]
+) -> None:
+    chat = chat_as()
+    await chat.say("/checkin legs sore, rest 1")
+    assert "Sounds like today's check-in: quads 2, hamstrings 2, glutes 2, calves 2" in chat.text
+    assert labels(chat) == ["Save it", "Change it", "Don't save"]
+    assert await stored_checkins(coach) == {}  # shown first, saved on the tap
+
+
 async def test_a_told_check_in_on_a_day_already_checked_in_asks_before_updating(
     coach: Coach, chat_as: Callable[..., Chat]
 ) -> None:

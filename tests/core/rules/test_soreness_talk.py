@@ -49,3 +49,18 @@ def test_soreness_in_a_sentence_is_read_area_by_area(
 def test_only_the_groups_a_user_trains_are_read() -> None:
     talk = read_soreness("legs wrecked, chest sore", ["chest", "back"])
     assert talk.levels == {"chest": 2}
+
+
+@pytest.mark.parametrize(
+    ("text", "off"),
+    [
+        ("biceps 11", ("11",)),
+        ("legs 12/10", ("12/10",)),
+        ("legs -1", ("-1",)),
+        ("legs 0.5", ("0.5",)),
+        ("squatted 102.5 kg, quads 2", ()),  # a weight, not a level
+        ("legs 3", ()),
+    ],
+)
+def test_numbers_no_scale_has_are_named(text: str, off: tuple[str, ...]) -> None:
+    assert read_soreness(text, MUSCLE_GROUPS).off_scale == off
