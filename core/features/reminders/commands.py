@@ -232,13 +232,15 @@ class Remind:
         ]
 
     async def resume(self, turn: Turn, args: str) -> Replies:
+        was_away = turn.user.paused or turn.user.away_until is not None
         await set_user_fields(
             turn.conn, turn.user, paused=False, unreachable=False, away_until=None
         )
         await reschedule(turn.conn, turn.user.id, turn.tz.key, active=True, now=turn.now)
         settings = await user_reminders(turn.conn, turn.user.id)
         if not settings:
-            return [Reply("You have no reminders yet — /remind sets them up.")]
+            ended = "Your break is over. " if was_away else ""
+            return [Reply(f"{ended}You have no reminders yet — /remind sets them up.")]
         return [Reply("Reminders are back on. " + await self.status(turn))]
 
 

@@ -272,3 +272,13 @@ async def test_changing_program_days_moves_the_workout_reminder(
     await chat.say("/program days tue thu")
     await chat.say("/remind")
     assert "Workout days: Tue Thu at 18:00" in chat.text
+
+
+async def test_resume_after_a_break_says_the_break_is_over_even_without_reminders(
+    chat_as: Callable[..., Chat],
+) -> None:
+    chat = chat_as("breaker")
+    await chat.say("/pause 2w")
+    await chat.say("/resume")
+    assert "Your break is over" in chat.text
+    assert "/remind sets them up" in chat.text
