@@ -12,7 +12,7 @@ import csv
 import io
 import json
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, select
@@ -302,6 +302,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC).isoformat()  # stored in UTC; SQLite drops the zone
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list | dict):

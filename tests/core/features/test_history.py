@@ -7,7 +7,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, select
@@ -118,6 +118,8 @@ async def test_export_holds_the_users_rows_and_no_one_elses(
     assert ["checkins", TODAY.isoformat(), "levels.quads", "3"] in rows
     assert values[("pain_reports", "description")] == "'=HYPERLINK(x) sharp knee"
     assert values[("conversations", "flow")] == "checkin"
+    # Times say their zone, on every database.
+    assert datetime.fromisoformat(values[("profile", "created_at")]).utcoffset() is not None
     text = reply.file.data.decode()
     assert "bob" not in text and "secret" not in text
     assert ["checkins", TODAY.isoformat(), "levels.chest", "4"] not in rows
