@@ -193,6 +193,8 @@ class Outbox:
         """Send until `stop` — or until `still_elected` says another process took over."""
         try:
             await self.recover()
+        except DBAPIError as exc:
+            log.warning("outbox: database unavailable for recovery, carrying on: %s", exc.orig)
         except Exception:
             log.exception("outbox recovery failed; carrying on")
         while not stop.is_set():
@@ -201,6 +203,9 @@ class Outbox:
                 return
             try:
                 worked = await self.deliver_once()
+            except DBAPIError as exc:  # the database is away: handled, the loop retries
+                log.warning("outbox: database unavailable, retrying shortly: %s", exc.orig)
+                worked = 0
             except Exception:
                 log.exception("outbox delivery failed; retrying shortly")
                 worked = 0
