@@ -227,7 +227,7 @@ class ForgetFlow:
         )
 
     async def on_text(self, turn: Turn, text: str) -> Replies | None:
-        answer = read_yes_no(text)
+        answer = read_yes_no(text, yes=frozenset({"delete"}), no=frozenset({"keep"}))
         return None if answer is None else await self.on_choice(turn, "yes" if answer else "no")
 
     async def on_choice(self, turn: Turn, value: str) -> Replies | None:

@@ -36,7 +36,7 @@ from core.rules.readiness import (
     readiness_verdict,
     warmup_advice,
 )
-from core.rules.text import read_yes_no
+from core.rules.text import plain_words, read_yes_no
 from core.rules.triage import PainKind, classify_pain
 from core.storage.pain_reports import record_pain
 from core.storage.schema import readiness_checks
@@ -118,12 +118,8 @@ _PAIN_FREE = re.compile(
 )
 
 
-def _words(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s-]", " ", text.lower().replace("'", "")).split())
-
-
 def parse_last(text: str) -> LastSoreness | None:
-    said = _words(text)
+    said = plain_words(text)
     if said in {"1", "2", "3", "4"}:  # the button's place, as typed where buttons aren't numbered
         return list(LastSoreness)[int(said) - 1]
     if said in _LAST_WORDS:
@@ -140,7 +136,7 @@ def parse_last(text: str) -> LastSoreness | None:
 
 
 def parse_set(text: str) -> SetResult | None:
-    said = _words(text)
+    said = plain_words(text)
     if said in {"1", "2", "3"}:
         return list(SetResult)[int(said) - 1]
     if said in _SET_WORDS:
@@ -307,7 +303,7 @@ class ReadyFlow:
             return await after_last(turn, last)
         if step == "warmup":
             # "Any sharp pain?": "yeah all good" and "quads are fine now" say no pain.
-            said = _words(text)
+            said = plain_words(text)
             if said in NO_PAIN_WORDS or _PAIN_FREE.search(said):
                 return [set_question(turn, last)]
             if said in SHARP_WORDS:

@@ -11,24 +11,36 @@ MAX_TEXT = 4000
 
 # A typed yes or no, where a question offers Yes/No buttons.
 _YES = frozenset(
-    "yes y ye ya yea yeah yep yup yas sure ok okay k kk delete confirm save correct right "
-    "absolutely definitely".split()
+    "yes y ye ya yea yeah yep yup yas sure ok okay k kk confirm save correct right absolutely "
+    "definitely".split()
 )
-_NO = frozenset("no n nah nope naw cancel keep stop dont never".split())
+_NO = frozenset("no n nah nope naw cancel stop dont never nevermind".split())
 _YES_PHRASES = ("go ahead", "do it", "sounds good", "of course", "please do")
-_NO_PHRASES = ("never mind", "nevermind", "not now", "leave it", "forget it")
+_NO_PHRASES = ("not now", "leave it", "forget it")
 
 
-def read_yes_no(text: str) -> bool | None:
+def plain_words(text: str) -> str:
+    """`text` lower-cased, apostrophes dropped and punctuation made spaces: "Don't save!"
+    reads "dont save"."""
+    return " ".join(
+        re.sub(r"[^\w\s-]", " ", text.lower().replace("'", "").replace("’", "")).split()
+    )
+
+
+def read_yes_no(
+    text: str, yes: frozenset[str] = frozenset(), no: frozenset[str] = frozenset()
+) -> bool | None:
     """A typed answer to a yes/no question, as people type it ("yes please", "nah",
-    "no thanks", "don't save", "go ahead"): True, False, or None when it is neither."""
-    said = " ".join(re.sub(r"[^\w\s]", " ", text.lower().replace("'", "").replace("’", "")).split())
+    "no thanks", "don't save", "go ahead"): True, False, or None when it is neither.
+    `yes` and `no`: the question's own words for each ("delete" and "keep" when asked
+    whether to delete everything), which mean nothing at another question."""
+    said = plain_words(text)
     if not said:
         return None
     first = said.split()[0]
-    if first in _NO or said.startswith(_NO_PHRASES):
+    if first in _NO or first in no or said.startswith(_NO_PHRASES):
         return False
-    if first in _YES or said.startswith(_YES_PHRASES):
+    if first in _YES or first in yes or said.startswith(_YES_PHRASES):
         return True
     return None
 

@@ -326,7 +326,7 @@ class CheckinFlow:
             answer = read_yes_no(text)
             return None if answer is None else await self.on_choice(turn, "yes" if answer else "no")
         if step == "offer":
-            answer = read_yes_no(text)
+            answer = read_yes_no(text, no=frozenset({"discard", "delete"}))
             if answer is not None:
                 return await self.on_choice(turn, "save" if answer else "no")
             if read_intent(text).intent is Intent.CHECKIN:  # said again, differently
