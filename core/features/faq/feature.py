@@ -12,7 +12,7 @@ from core.features.faq.knowledge import RED_FLAGS, Entry, knowledge
 from core.rules.intents import Intent
 
 if TYPE_CHECKING:
-    from core.features.faq.matcher import Matcher
+    from core.features.faq.matcher import Match, Matcher
 
 NOT_SURE = (
     "I'm not sure I can answer that well — I stick to what I know about muscle soreness, "
@@ -23,6 +23,7 @@ NOT_SURE = (
 class Faq:
     def __init__(self, matcher: Matcher | None = None) -> None:
         self._matcher = matcher
+        self._last: tuple[str, Match] | None = None
 
     @property
     def matcher(self) -> Matcher:
@@ -55,11 +56,18 @@ class Faq:
     async def answer_text(self, turn: Turn, text: str) -> Replies:
         return self.answer(text)
 
+    def match(self, question: str) -> Match:
+        """The matcher's reading, kept for the last question: routing asks whether a
+        greeting-like text can be answered, and the answer then needs the same match."""
+        if self._last is None or self._last[0] != question:
+            self._last = (question, self.matcher.match(question))
+        return self._last[1]
+
     def can_answer(self, question: str) -> bool:
-        return self.matcher.match(question).key is not None
+        return self.match(question).key is not None
 
     def answer(self, question: str) -> Replies:
-        found = self.matcher.match(question)
+        found = self.match(question)
         if found.key is not None:
             return [answer_reply(knowledge()[found.key])]
         kb = knowledge()
