@@ -9,7 +9,7 @@ from core.events import Button, Reply, rows
 from core.rules.greetings import Greeting, read_greeting
 from core.rules.intents import Intent, tries_an_answer
 from core.rules.text import read_yes_no
-from core.rules.timezones import describe_zone, lookup_zone
+from core.rules.timezones import ZoneLookup, describe_zone, lookup_zone
 from core.storage.reminders import reschedule
 from core.storage.users import forget_user, set_user_fields
 
@@ -27,8 +27,6 @@ ZONE_EXAMPLES = (
     "Use an Area/City name such as Europe/Berlin, America/New_York or Asia/Tokyo, "
     "or an offset such as UTC+2."
 )
-# More words than any time zone someone types ("new york city", "UTC + 5:30").
-ZONE_MAX_WORDS = 4
 
 FORGOTTEN = "Done — everything I stored about you is deleted. Say hi any time to start fresh."
 
@@ -163,8 +161,8 @@ class Basics:
         return await set_zone(turn, zone)
 
 
-async def set_zone(turn: Turn, text: str) -> Replies:
-    found = lookup_zone(text)
+async def set_zone(turn: Turn, text: str, found: ZoneLookup | None = None) -> Replies:
+    found = found or lookup_zone(text)
     if found.zone is None:
         shown = text if len(text) <= 40 else text[:40] + "…"
         message = found.problem or f"I don't know the time zone \u201c{shown}\u201d."
@@ -190,9 +188,10 @@ class TimezoneFlow:
     name = "timezone"
 
     async def on_text(self, turn: Turn, text: str) -> Replies | None:
-        if not tries_an_answer(text, ZONE_MAX_WORDS) and lookup_zone(text).zone is None:
+        found = lookup_zone(text)
+        if found.zone is None and not tries_an_answer(text):
             return None  # answered for what it is, then the question asked again
-        return await set_zone(turn, text)
+        return await set_zone(turn, text, found)
 
     async def on_choice(self, turn: Turn, value: str) -> Replies | None:
         if value != "keep":

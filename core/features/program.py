@@ -29,8 +29,6 @@ from core.storage.reminders import follow_training_days
 from core.storage.users import set_user_fields
 
 FLOW = "program"
-# Longer than any list of days or a start date typed at their questions.
-ANSWER_MAX_WORDS = 6
 
 # Common splits offered as buttons; the value is the weekday digits.
 SPLITS: tuple[tuple[str, str], ...] = (
@@ -257,16 +255,17 @@ class ProgramFlow:
 
     async def on_text(self, turn: Turn, text: str) -> Replies | None:
         step = turn.convo.step if turn.convo is not None else ""
-        understood = parse_days(text)[0] if step == "days" else parse_start(text, turn.today)
-        if not understood and not tries_an_answer(text, ANSWER_MAX_WORDS):
-            return None  # "should I stretch when sore?": answered, then asked again
         if step == "days":
             days, unknown = parse_days(text)
+            if not days and not tries_an_answer(text):
+                return None  # "should I stretch when sore?": answered, then asked again
             if unknown or not days:
                 return [_bad_days_reply(unknown), days_question(turn)]
             return await save_days(turn, days)
         if step == "start":
             start = parse_start(text, turn.today)
+            if start is None and not tries_an_answer(text):
+                return None
             problem = _start_problem(start, turn.today)
             if problem is not None or start is None:
                 days = [int(d) for d in _data(turn).get("days") or []]

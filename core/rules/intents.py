@@ -265,12 +265,16 @@ def _mood_emoji(text: str) -> bool:
     return not read_soreness_talk(read_tokens(text), MUSCLE_GROUPS).about_soreness
 
 
-def tries_an_answer(text: str, max_words: int) -> bool:
+# Longer than any time zone, list of days or date typed at a question asking for one.
+SHORT_ANSWER_WORDS = 4
+
+
+def tries_an_answer(text: str) -> bool:
     """Whether text typed at a question asking for a short value (a time zone, days, a
-    date) may be an attempt at it: not a question, not a sentence longer than
-    `max_words`, not a greeting, a check-in or a pain ("hi", "how long does doms last?",
-    "legs 3"). A short unknown word ("Mars", "funday") still is, and gets its help."""
-    if "?" in text or len(text.split()) > max_words:
+    date) may be an attempt at it: not a question, not a sentence, not a greeting, a
+    check-in or a pain ("hi", "how long does doms last?", "legs 3"). A short unknown
+    word ("Mars", "funday") still is, and gets its help."""
+    if "?" in text or len(text.split()) > SHORT_ANSWER_WORDS:
         return False
     return read_intent(text).intent is Intent.QUESTION  # what nothing else claims
 

@@ -18,7 +18,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 EVERY_DAY = frozenset(range(7))
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Spelled out here rather than with strftime, whose names follow the process locale.
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _DAY_WORDS: dict[str, int] = {}
