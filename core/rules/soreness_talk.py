@@ -132,6 +132,9 @@ class SorenessTalk:
     named: tuple[str, ...] = ()  # the area words said, tracked or not ("forearms")
     # Numbers said as levels that no scale has ("biceps 11", "legs 12/10", "legs -1").
     off_scale: tuple[str, ...] = ()
+    # A bare number above 4 made the numbers out of ten ("quads 7, hams 4"): a guess the
+    # typed /checkin shorthand, on the 0-4 scale only, does not make.
+    ten_guessed: bool = False
 
     def filled(self, trained: Sequence[str]) -> dict[str, int]:
         """The levels for every area asked in a check-in: named ones as said, the others
@@ -212,6 +215,7 @@ def read_soreness_talk(tokens: Sequence[str], trained: Sequence[str]) -> Sorenes
     paired = False  # some area word was said with a level ("adductors wrecked")
     last: list[str] = []  # the areas the clause before named
     off_scale: list[str] = []
+    ten_guessed = False
 
     def settle() -> None:
         nonlocal rest, level, level_first, nothing_said, paired, last
@@ -269,6 +273,7 @@ def read_soreness_talk(tokens: Sequence[str], trained: Sequence[str]) -> Sorenes
                 i += scale[0]
                 said = _scaled(number, scale[1])
             else:
+                ten_guessed = ten_guessed or out_of_ten or number > MAX_LEVEL
                 said = _scaled(number, 10 if out_of_ten or number > MAX_LEVEL else MAX_LEVEL)
             if said is None:
                 off_scale.append(f"{number}/{scale[1]}" if scale else phrase)
@@ -286,7 +291,7 @@ def read_soreness_talk(tokens: Sequence[str], trained: Sequence[str]) -> Sorenes
     if not levels and rest is None and about and nothing_said:
         rest = 0  # "nothing sore today", "zero doms": every area at none
     about = about or (bool(off_scale) and bool(named))  # "biceps 11", not "31/12/2026"
-    return SorenessTalk(levels, rest, about, tuple(named), tuple(off_scale))
+    return SorenessTalk(levels, rest, about, tuple(named), tuple(off_scale), ten_guessed)
 
 
 # Signs and decimals the tokens drop: "legs -1", "quads 2.5" (but not "2.5 kg").

@@ -12,7 +12,6 @@ questions, `checkin:none` records "nothing is sore" for today.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -54,9 +53,6 @@ from core.rules.trends import CheckinDay, insights_text, trend_insights, trend_s
 from core.storage.checkins import load_checkin, load_checkin_days, save_checkin, stored_levels
 from core.storage.users import set_user_fields
 
-# Plain-word soreness with no area the check-in asks about ("so sore today").
-_BARE_OFF_SCALE = re.compile(r"(?<![\d./-])(?:[5-9]|\d{2,})(?![\d.])(?!\s*(?:/|out of|outta))")
-
 
 def off_scale(said: Sequence[str]) -> str:
     numbers = join_words([f"“{n}”" for n in said])
@@ -66,6 +62,7 @@ def off_scale(said: Sequence[str]) -> str:
     )
 
 
+# Plain-word soreness with no area the check-in asks about ("so sore today").
 UNPLACED = "Sounds like you're sore today — want to log it? I'll ask area by area."
 CHANGE = (
     "Tell me again, area by area — e.g. “quads 2, hamstrings 3, rest fine” — or tap Start "
@@ -200,7 +197,7 @@ class Checkin:
             # sore, rest 1", "calves 1/4") are read as one and shown back; a number off the
             # 0-4 scale without its own scale ("legs 9") stays the shorthand's error.
             talk = read_soreness(args, trained)
-            if (talk.levels or talk.rest is not None) and not _BARE_OFF_SCALE.search(args):
+            if (talk.levels or talk.rest is not None) and not talk.ten_guessed:
                 return await self.offer(turn, args)
             problems = "\n".join(f"• {e}" for e in parsed.errors) or "• I found no soreness in it."
             return [
