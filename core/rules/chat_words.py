@@ -85,3 +85,9 @@ TRAIN = (
     r"|squats?|bench|deadlifts?|deads|lifts|sets|reps|run|sprint|sprints|cardio|class"
     r"|leg day|push day|pull day)"
 )
+_TRAINING = re.compile(rf"\b{TRAIN}\b")
+
+
+def mentions_training(said: str) -> bool:
+    """Whether plain words (`words`, joined) speak of training: "gym", "squats", "sets"."""
+    return bool(_TRAINING.search(said))

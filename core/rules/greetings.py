@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from enum import StrEnum
 
-from core.rules.chat_words import TRAIN, words
+from core.rules.chat_words import mentions_training, words
 from core.rules.soreness import MUSCLE_GROUPS
 from core.rules.soreness_talk import read_soreness_talk
 
@@ -120,7 +120,7 @@ def is_social(text: str, clauses: Sequence[Sequence[str]], asks: bool) -> bool:
         and sum(w not in _SOCIAL for w in content) <= _CHAT_WORDS
         and not asks
         and not _BODY.intersection(content)
-        and not re.search(rf"\b{TRAIN}\b", " ".join(content))
+        and not mentions_training(" ".join(content))
         and not read_soreness_talk(content, MUSCLE_GROUPS).about_soreness
     )
 

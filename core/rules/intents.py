@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from core.rules import chat_words
-from core.rules.chat_words import TRAIN
+from core.rules.chat_words import TRAIN, mentions_training
 from core.rules.greetings import greets, is_social
 from core.rules.soreness import MUSCLE_GROUPS
 from core.rules.soreness_talk import read_soreness_talk
-from core.rules.text import ILLNESS
+from core.rules.text import ILLNESS, spell_emoji
 from core.rules.triage import PainKind, Triage, classify_pain, read_tokens
 
 
@@ -225,7 +225,7 @@ _FIGURATIVE = re.compile(
 )
 
 
-def _says_soreness(clauses: Sequence[Sequence[str]], question_mark: bool, mood_emoji: bool) -> bool:
+def _says_soreness(text: str, clauses: Sequence[Sequence[str]], question_mark: bool) -> bool:
     """Some clause states something, not asks or generalises, and the message tells how
     sore oneself is today: it names an area, gives a level as a number, says nothing is
     sore, or speaks of oneself or of today. When only an emoji spoke of soreness ("my cat
@@ -246,11 +246,11 @@ def _says_soreness(clauses: Sequence[Sequence[str]], question_mark: bool, mood_e
         return False
     said = " ".join(words)
     if not talk.named and (
-        mood_emoji or (_FIGURATIVE.search(said) and not re.search(rf"\b{TRAIN}\b", said))
+        (_FIGURATIVE.search(said) and not mentions_training(said)) or _sore_only_by_emoji(text)
     ):
         return False
     numbered = any(w.isdigit() for w in words)
-    own = bool(_OWN.search(" ".join(words)))
+    own = bool(_OWN.search(said))
     return (
         bool(talk.named)
         or talk.rest is not None
@@ -260,8 +260,10 @@ def _says_soreness(clauses: Sequence[Sequence[str]], question_mark: bool, mood_e
     )
 
 
-def _mood_emoji(text: str) -> bool:
-    """Whether soreness, if the message speaks of it, was said only by an emoji."""
+def _sore_only_by_emoji(text: str) -> bool:
+    """Whether soreness was said only by an emoji ("😩"), read once it was said at all."""
+    if spell_emoji(text) == text:
+        return False
     return not read_soreness_talk(read_tokens(text), MUSCLE_GROUPS).about_soreness
 
 
@@ -317,7 +319,7 @@ def read_intent(text: str) -> Reading:
         # "lower back sore after deads, the usual dull ache": triage, or today's check-in.
         if asks:
             return Reading(Intent.PAIN, Intent.QUESTION, asks)
-        told = _says_soreness(clauses, question_mark, _mood_emoji(text))
+        told = _says_soreness(text, clauses, question_mark)
         return Reading(Intent.PAIN, Intent.CHECKIN if told else None, asks)
     # A burn during the set is triage's; "glutes on fire, can't sit" the day after is DOMS.
     if own and triage.kind is PainKind.PUMP_BURN and not _DAY_AFTER.search(joined):
@@ -325,7 +327,7 @@ def read_intent(text: str) -> Reading:
     hurt = _HURT.intersection(words) and not _NO_HURT.search(joined)
     if own and hurt and triage.kind is not PainKind.DOMS:
         return Reading(Intent.PAIN, asks=asks)
-    if _says_soreness(clauses, question_mark, _mood_emoji(text)):
+    if _says_soreness(text, clauses, question_mark):
         if not asks:
             return Reading(Intent.CHECKIN, asks=asks)
         return Reading(Intent.CHECKIN, Intent.QUESTION, asks)
