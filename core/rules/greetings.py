@@ -68,6 +68,9 @@ _CAPABILITY = re.compile(
 )
 
 
+# "Back again", "just back from the gym", "let's go!": where someone is back from, and
+# cheering, say nothing about their back or their training.
+_ASIDES = re.compile(r"\bback (again|from (the |my )?\w+)|\blets go\b")
 # Saying outright that the message is a greeting ("just wanted to say hi").
 _SAYS_HI = re.compile(r"\b(wanted|want|just|came|here) to say (hi|hello|hey|thanks|thank you)\b")
 
@@ -97,11 +100,9 @@ def is_social(text: str, clauses: Sequence[Sequence[str]], asks: bool) -> bool:
     content = [w for c in _unthanked(clauses) for w in c]
     if not content:
         return bool(text.strip())
-    # "hey coach, back again", "just back from the gym": where the user is back from says
-    # nothing about their back or their training; "let's go!" is cheering, not going.
-    said = re.sub(r"\bback (again|from (the |my )?\w+)|\blets go\b", "", " ".join(content))
+    said = " ".join(_ASIDES.sub("", " ".join(content)).split())  # "hey coach, back again"
     content = said.split()
-    if _CAPABILITY.search(" ".join(content)) or _SAYS_HI.search(" ".join(content)):
+    if _CAPABILITY.search(said) or _SAYS_HI.search(said):
         # "what can you help with, soreness stuff too?" asks; "my legs are sore" tells.
         return not read_soreness_talk(content, MUSCLE_GROUPS).named
     if all(w in _SOCIAL for w in content):
@@ -114,13 +115,12 @@ def is_social(text: str, clauses: Sequence[Sequence[str]], asks: bool) -> bool:
     # "good morning, hope ur having a good day", "thanks, that helped a ton": a greeting
     # with a little chat around it, asking nothing and saying nothing about the body or
     # training (a request with a subject, "write my essay pls 🙏", is no greeting).
-    greets = bool(set(content) & (_HELLO | _THANKS | _BYE))
     return (
-        greets
+        bool(set(content) & (_HELLO | _THANKS | _BYE))
         and sum(w not in _SOCIAL for w in content) <= _CHAT_WORDS
         and not asks
         and not _BODY.intersection(content)
-        and not mentions_training(" ".join(content))
+        and not mentions_training(said)
         and not read_soreness_talk(content, MUSCLE_GROUPS).about_soreness
     )
 
