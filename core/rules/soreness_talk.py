@@ -175,8 +175,9 @@ def _scale_after(tokens: Sequence[str], i: int, number: int) -> tuple[int, int] 
         said = tokens[end] if end < len(tokens) else ""
         if tuple(tokens[i:end]) == words and said in _SCALES:
             counts = end + 1 < len(tokens) and tokens[end + 1] in _UNITS
+            # "quads 3 4 sets", "legs 5 4": two numbers, not "3/4"; "12 10" is "12/10".
             if not words and (counts or (int(said) < number and said != "10")):
-                return None  # "quads 3 4 sets": two numbers, not "3/4"
+                return None
             return len(words) + 1, int(said)
     return None
 
@@ -287,26 +288,25 @@ def read_soreness_talk(tokens: Sequence[str], trained: Sequence[str]) -> Sorenes
         elif said:
             level = max(level, said)
     settle()
-    about = about or bool(levels) or rest is not None or paired
+    # A level off every scale says soreness only beside an area: "biceps 11", not "31/12".
+    about = about or bool(levels) or rest is not None or paired or bool(off_scale and named)
     if not levels and rest is None and about and nothing_said:
         rest = 0  # "nothing sore today", "zero doms": every area at none
-    about = about or (bool(off_scale) and bool(named))  # "biceps 11", not "31/12/2026"
     return SorenessTalk(levels, rest, about, tuple(named), tuple(off_scale), ten_guessed)
 
 
-# Signs and decimals the tokens drop: "legs -1", "quads 2.5" (but not "2.5 kg").
+# Signs and decimals the tokens drop: "legs -1" and "quads 2.5" are off the scale (but
+# "2.5 kg" counts something else), and "102.5 kg" reads as "102 kg".
 _SIGNED_OR_DECIMAL = re.compile(
     r"(?<![\w./-])(-\s?\d+(?:\.\d+)?|\d+\.\d+)(?!\s*(?:" + "|".join(sorted(_UNITS)) + r")\b)"
 )
-
-
 _DECIMAL = re.compile(r"\b(\d+)\.\d+\b")
 
 
 def read_soreness(text: str, trained: Sequence[str]) -> SorenessTalk:
     """`read_soreness_talk` of a message as typed, with the numbers no level can be that
     only the typed text shows."""
-    whole = _DECIMAL.sub(r"\1", text)  # "102.5 kg" is "102 kg" to the tokens
+    whole = _DECIMAL.sub(r"\1", text)
     talk = read_soreness_talk(read_tokens(spell_emoji(whole)), trained)
     odd = tuple(m.replace(" ", "") for m in _SIGNED_OR_DECIMAL.findall(text.lower()))
     if not odd or not (talk.named or talk.about_soreness):
