@@ -40,6 +40,12 @@ def _gap(n: int, *, through_and: bool = False) -> str:
     return rf"(?: (?!{stop})[a-z0-9]+){{0,{n}}}?"
 
 
+def _either_way(a: str, gap: str, b: str) -> str:
+    """`a` then `b`, or `b` then `a`, with `gap` between: "chest tight and dizzy", "dizzy,
+    chest tight"."""
+    return f"(?:{a}{gap} {b}|{b}{gap} {a})"
+
+
 # Body parts where numbness can be felt, and limbs a radiating pain can travel down.
 _LIMB_ANY = (
     r"(?:legs?|arms?|hands?|fingers?|feet|foot|toes?|calf|calves|thighs?|shins?|butt|"
@@ -212,37 +218,17 @@ CUES: tuple[Cue, ...] = (
         Cat.RED,
         # A chest complaint with dizziness, a racing heart, breathlessness, jaw or left-arm
         # pain, said either way round.
-        _CHEST_SYMPTOM
-        + _SPAN
-        + r" "
-        + _CARDIAC_COMPANION
-        + r"|"
-        + _CARDIAC_COMPANION
-        + _SPAN
-        + r" "
-        + _CHEST_SYMPTOM,
+        _either_way(_CHEST_SYMPTOM, _SPAN, _CARDIAC_COMPANION),
         RedFlag.CHEST,
     ),
     _cue(
         Cat.RED,
         # The left arm and the jaw aching together.
-        r"\b(?:(?:left )?arm"
-        + _gap(3, through_and=True)
-        + r" jaw|jaw"
-        + _gap(3, through_and=True)
-        + r" (?:left )?arm)\b"
-        + _gap(4)
-        + r" "
-        + _PAIN
-        + r"\b"
-        r"|\b"
-        + _PAIN
-        + _gap(4)
-        + r" (?:(?:left )?arm"
-        + _gap(3, through_and=True)
-        + r" jaw|jaw"
-        + _gap(3, through_and=True)
-        + r" (?:left )?arm)\b",
+        _either_way(
+            r"\b" + _either_way(r"(?:left )?arm", _gap(3, through_and=True), r"jaw") + r"\b",
+            _gap(4),
+            r"\b" + _PAIN + r"\b",
+        ),
         RedFlag.CHEST,
     ),
     _cue(
