@@ -42,7 +42,7 @@ from core.storage.users import UserRecord, ensure_chat, set_user_fields
 
 log = logging.getLogger(__name__)
 
-# Typed mid-question, these end the question, as /cancel does.
+# Typed as a whole message, these do what /cancel does: end the question, if any.
 _STOP = re.compile(r"(stop|cancel|quit|exit|abort|never ?mind|forget it)[.!]*")
 ButtonHandler = Callable[[Turn, str], Awaitable[Replies]]
 Buttons = tuple[tuple[Button, ...], ...]
@@ -304,9 +304,9 @@ class Coach:
             return await self.run_command(turn, *parsed)
         if text.startswith("/"):  # a lone "/": meant as a command, naming none
             return [Reply("That isn't a command I can read. Send /help to see what I can do.")]
+        if _STOP.fullmatch(text.strip().lower()) and "cancel" in self.commands:
+            return await self.run_command(turn, "cancel", "")  # "stop", "never mind"
         if turn.convo is not None and turn.convo.flow in self.flows:
-            if _STOP.fullmatch(text.strip().lower()) and "cancel" in self.commands:
-                return await self.run_command(turn, "cancel", "")  # "stop", "never mind"
             flow = self.flows[turn.convo.flow]
             if flow.name not in self._reads_pain and is_red_flag(text):
                 # Red flags win over any question: the warning first, then the question.

@@ -94,6 +94,7 @@ ILLNESS = (
 # Emoji that stand for a word in lifters' messages ("legs 💀💀", "👋"); others are dropped.
 EMOJI_WORDS: dict[str, str] = {
     "👋": "hi",
+    "🦵": "legs",
     "🙏": "thanks",
     "👍": "ok",
     "👌": "ok",

@@ -117,6 +117,8 @@ async def test_checkin_with_words_the_shorthand_does_not_know_offers_what_it_rea
     assert "Sounds like today's check-in: quads 2, hamstrings 2, glutes 2, calves 2" in chat.text
     assert labels(chat) == ["Save it", "Change it", "Don't save"]
     assert await stored_checkins(coach) == {}  # shown first, saved on the tap
+    await chat.say("/checkin 🦵 3")
+    assert "Sounds like today's check-in: quads 3, hamstrings 3, glutes 3, calves 3" in chat.text
 
 
 async def test_a_told_check_in_on_a_day_already_checked_in_asks_before_updating(

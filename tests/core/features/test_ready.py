@@ -266,3 +266,5 @@ async def test_stop_typed_mid_check_ends_it(chat_as: Callable[..., Chat]) -> Non
     assert "Okay, stopped there" in chat.text
     await chat.say("hi")
     assert "how did the soreness" not in chat.text  # the check is not asked again
+    await chat.say("never mind")  # with nothing asked, said so plainly
+    assert "Nothing to cancel" in chat.text
