@@ -111,10 +111,11 @@ _SET_WORDS: dict[str, SetResult] = {
 }
 
 SHARP_WORDS = frozenset({"sharp", "sharp pain", "yes sharp pain", "pain", "it hurts"})
-NO_PAIN_WORDS = frozenset({"none", "no pain", "fine", "all good", "nothing", "no sharp pain"})
+# "Any sharp pain?" answered no in words: "none", "no pain at all", "yeah all good",
+# "quads are fine now".
 _PAIN_FREE = re.compile(
-    r"\b(no|not any|without) (sharp )?pain\b|\b(all|feels?|feeling|im|its|are|is) "
-    r"(good|fine|ok|okay|great)\b|\bpain free\b"
+    r"^(none|fine|nothing)$|\b(no|not any|without) (sharp )?pain\b"
+    r"|\b(all|feels?|feeling|im|its|are|is) (good|fine|ok|okay|great)\b|\bpain free\b"
 )
 
 
@@ -302,9 +303,8 @@ class ReadyFlow:
         if step == "last":
             return await after_last(turn, last)
         if step == "warmup":
-            # "Any sharp pain?": "yeah all good" and "quads are fine now" say no pain.
             said = plain_words(text)
-            if said in NO_PAIN_WORDS or _PAIN_FREE.search(said):
+            if _PAIN_FREE.search(said):
                 return [set_question(turn, last)]
             if said in SHARP_WORDS:
                 return await stop_for_sharp_pain(turn, last)
