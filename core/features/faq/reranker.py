@@ -1,23 +1,27 @@
-"""Second stage of the FAQ matcher: a small learned model re-ranks the blend's top topics.
+"""Second stage of the FAQ matcher: a small learned model re-ranks the blend's topics.
 
 The blend (BM25 and WordLlama similarity, `matcher.py`) ranks neighbouring topics close
 together and often picks the neighbour: "back from three weeks off and the first workout
-destroyed me" shares more words with how often to train than with easing back in. Two
+destroyed me" shares more words with how often to train than with easing back in. Three
 learned parts separate them:
 
 - a classifier: multinomial logistic regression over the question's words (stems of the
   corrected words, the small function words too — "how long", "should I", "never") and
   its WordLlama vector, one weight per word and topic. It learns which words tell a topic
   from its neighbours, where BM25 only knows how rare a word is;
-- a re-ranker: each of the blend's top `DEPTH` topics gets a score, a weighted sum of its
-  `FEATURES` (its BM25 scores over the whole entry and over the closest example question,
-  its closest example question's and its centroid's cosine similarity, the classifier's
-  log-probability, and whether the blend put it first); the best score is the answer.
+- a memory: the labelled questions it was fitted on. The ones closest in meaning to a new
+  question vote for their topics (`neighbours`): thousands of ways people have asked,
+  where the knowledge base holds a handful per topic;
+- a re-ranker: every topic gets a score, a weighted sum of its `FEATURES` (its BM25
+  scores over the whole entry and over the closest example question, its closest example
+  question's and its centroid's cosine similarity, the classifier's log-probability,
+  whether the blend put it first, its closest remembered question's similarity and its
+  votes); the best score is the answer.
 
-Both were fitted on the knowledge base's example questions and the labelled held-out
-questions (`bench/faq.py --retrain`, `core/features/faq/training.py`); the weights are data
-in `reranker.txt` beside this module. Which topics to consider and whether to answer at all
-stay the blend's: a question the blend refuses is still refused.
+All were fitted on the knowledge base's example questions and the labelled questions of
+`bench/data` (`bench/faq.py --retrain`, `core/features/faq/training.py`); weights and
+remembered questions are data in `reranker.txt` beside this module. Whether to answer at
+all stays the matcher's gates' call (which count a remembered question as one of ours).
 """
 
 from __future__ import annotations
@@ -32,11 +36,20 @@ import numpy as np
 
 MODEL_FILE = Path(__file__).with_name("reranker.txt")
 # Per candidate topic, in this order (`matcher.candidates` computes them).
-FEATURES = ("entry", "question", "meaning", "centroid", "classifier", "first")
-# How many of the blend's top topics are re-ranked: the right one is among the blend's top
-# five for 704 of the 705 labelled questions that reach the ranking (top three: 696), and
-# five did better than three in cross-validation.
-DEPTH = 5
+FEATURES = (
+    "entry",
+    "question",
+    "meaning",
+    "centroid",
+    "classifier",
+    "first",
+    "nearest",
+    "votes",
+)
+# Learned per topic rather than read off the blend: filled in by `Matcher.rerank` (and by
+# training, from models and memories that never saw the question).
+LEARNED = ("classifier", "nearest", "votes")
+NEIGHBOURS = 5  # how many of the closest labelled questions vote
 BIAS = "@bias"  # a token every question has: the classifier's per-topic intercept
 DIGIT = "@number"  # any number the knowledge base doesn't use ("day 3", "20 miles")
 
@@ -56,6 +69,8 @@ class Reranker:
     tokens: dict[str, int]  # token → row of token_weights
     token_weights: Array  # tokens × keys
     vector_weights: Array  # embedding dimensions × keys
+    questions: tuple[str, ...]  # labelled questions remembered, for `neighbours`
+    owners: Any  # each remembered question's topic (index into keys), an int array
 
     def classify(self, tokens: Iterable[str], vector: Array) -> Array:
         """Log-probability of each topic (in `keys` order) for a question's tokens and
@@ -66,6 +81,12 @@ class Reranker:
         found: Array = scores - np.log(np.exp(scores).sum())
         return found
 
+    def neighbours(self, similarity: Array) -> tuple[Array, Array]:
+        """Per topic (in `keys` order), from the question's similarity to each remembered
+        question: its closest question's similarity, and the summed similarity of its
+        questions among the `NEIGHBOURS` closest."""
+        return neighbours(similarity, self.owners, len(self.keys))
+
     def score(self, features: Array) -> Array:
         """One score per candidate, for a candidates × FEATURES matrix."""
         found: Array = features @ self.weights
@@ -73,14 +94,18 @@ class Reranker:
 
     def dump(self, path: Path = MODEL_FILE, *, header: Sequence[str] = ()) -> None:
         """Plain text (shipped with the package like the other data files): comment lines,
-        then `keys …`, `features …` with the re-ranker's weights, then one line per
-        classifier row (`@0` … for the vector's dimensions, then the tokens)."""
+        then `keys …`, `features …` with the re-ranker's weights, `questions N` and the N
+        remembered questions (`key<tab>question`), then one line per classifier row (`@0`
+        … for the vector's dimensions, then the tokens)."""
         lines = [f"# {line}" for line in header]
         lines.append("keys " + " ".join(self.keys))
         lines.append(
             "features "
             + " ".join(f"{n}={w:.6g}" for n, w in zip(FEATURES, self.weights, strict=True))
         )
+        lines.append(f"questions {len(self.questions)}")
+        for owner, question in zip(self.owners, self.questions, strict=True):
+            lines.append(f"{self.keys[owner]}\t{question}")
         for i, row in enumerate(self.vector_weights):
             lines.append(f"@{i} " + " ".join(f"{w:.4g}" for w in row))
         for token, i in sorted(self.tokens.items(), key=lambda kv: kv[1]):
@@ -91,19 +116,25 @@ class Reranker:
     def parse(cls, text: str) -> Reranker:
         lines = [line for line in text.splitlines() if line and not line.startswith("#")]
         if (
-            len(lines) < 2
+            len(lines) < 3
             or not lines[0].startswith("keys ")
             or not lines[1].startswith("features ")
+            or not lines[2].startswith("questions ")
         ):
-            raise ValueError("not a re-ranker file: it starts with `keys` and `features` lines")
+            raise ValueError(
+                "not a re-ranker file: it starts with `keys`, `features` and `questions` lines"
+            )
         keys = tuple(lines[0].split()[1:])
         named = dict(item.split("=") for item in lines[1].split()[1:])
         if tuple(named) != FEATURES:
             raise ValueError(f"re-ranker features {tuple(named)} are not {FEATURES}")
         weights = np.array([float(named[n]) for n in FEATURES], dtype=np.float32)
-        names = [line.split(" ", 1)[0] for line in lines[2:]]
+        count = int(lines[2].split()[1])
+        remembered = [line.split("\t", 1) for line in lines[3 : 3 + count]]
+        rows = lines[3 + count :]
+        names = [line.split(" ", 1)[0] for line in rows]
         values = np.array(
-            " ".join(line.split(" ", 1)[1] for line in lines[2:]).split(), dtype=np.float32
+            " ".join(line.split(" ", 1)[1] for line in rows).split(), dtype=np.float32
         ).reshape(len(names), len(keys))
         dims = sum(1 for n in names if n.startswith("@") and n[1:].isdigit())
         return cls(
@@ -112,7 +143,18 @@ class Reranker:
             tokens={n: i for i, n in enumerate(names[dims:])},
             token_weights=values[dims:],
             vector_weights=values[:dims],
+            questions=tuple(question for _, question in remembered),
+            owners=np.array([keys.index(key) for key, _ in remembered], dtype=np.intp),
         )
+
+
+def neighbours(similarity: Array, owners: Any, n_keys: int) -> tuple[Array, Array]:
+    """`Reranker.neighbours`, for any memory (training leaves a question's group out)."""
+    nearest = np.full(n_keys, -1.0, dtype=np.float32)
+    np.maximum.at(nearest, owners, similarity)
+    top = np.argpartition(-similarity, NEIGHBOURS)[:NEIGHBOURS]
+    votes = np.bincount(owners[top], weights=similarity[top], minlength=n_keys)
+    return nearest, votes.astype(np.float32)
 
 
 @functools.cache

@@ -23,7 +23,7 @@ import numpy as np
 
 from core.features.faq.knowledge import KnowledgeBase
 from core.features.faq.matcher import Matcher, Reading, candidates
-from core.features.faq.reranker import BIAS, DEPTH, FEATURES, Reranker
+from core.features.faq.reranker import BIAS, FEATURES, LEARNED, Reranker, neighbours
 from core.features.faq.wording import words
 from core.rules.triage import is_red_flag
 
@@ -53,6 +53,7 @@ class Labelled:
 class Example:
     """A labelled question as training sees it: read by a matcher that never saw it."""
 
+    question: str
     key: int  # index into the knowledge base's keys
     group: int
     source: str
@@ -96,7 +97,9 @@ def examples(
         if reading is None:
             continue  # not one word the knowledge base knows: never answered
         assert reading.vector is not None  # built with sentence vectors
-        found.append(Example(keys[x.key], x.group, x.source, tokens, reading, reading.vector))
+        found.append(
+            Example(x.question, keys[x.key], x.group, x.source, tokens, reading, reading.vector)
+        )
     return found
 
 
@@ -106,22 +109,29 @@ def fit(kb: KnowledgeBase, rows: Sequence[Example]) -> Reranker:
     vocabulary = {BIAS: 0}
     for token in sorted({t for row in rows for t in row.tokens}):
         vocabulary.setdefault(token, len(vocabulary))
-    # The classifier's log-probabilities for each question, from a classifier fitted
-    # without the question's group.
-    log_p = np.zeros((len(rows), len(keys)), dtype=np.float32)
-    for group in sorted({row.group for row in rows}):
+    # What the learned features say of each question, from a classifier fitted and a
+    # memory kept without the question's group.
+    learned = {name: np.zeros((len(rows), len(keys)), dtype=np.float32) for name in LEARNED}
+    vectors = np.stack([row.vector for row in rows]).astype(np.float32)
+    owners = np.array([row.key for row in rows])
+    groups = np.array([row.group for row in rows])
+    for group in sorted(set(groups.tolist())):
         model = _fit_classifier([row for row in rows if row.group != group], vocabulary, len(keys))
-        for i, row in enumerate(rows):
-            if row.group == group:
-                log_p[i] = _classify(model, row)
+        others = groups != group
+        similarity = _times(vectors[groups == group], vectors[others].T)
+        for i, sims in zip(np.flatnonzero(groups == group).tolist(), similarity, strict=True):
+            learned["classifier"][i] = _classify(model, rows[i])
+            learned["nearest"][i], learned["votes"][i] = neighbours(sims, owners[others], len(keys))
     token_weights, vector_weights, _ = _fit_classifier(rows, vocabulary, len(keys))
-    weights = _fit_reranker(rows, log_p)
+    weights = _fit_reranker(rows, learned)
     return Reranker(
         keys=tuple(keys),
         weights=weights,
         tokens=vocabulary,
         token_weights=token_weights,
         vector_weights=vector_weights,
+        questions=tuple(row.question for row in rows),
+        owners=owners,
     )
 
 
@@ -168,17 +178,15 @@ def _fit_classifier(rows: Sequence[Example], vocabulary: dict[str, int], n_keys:
     return token_weights, vector_weights, vocabulary
 
 
-def _fit_reranker(rows: Sequence[Example], log_p: Floats) -> Floats:
-    """Weights per FEATURES: a conditional logit choosing the right topic among each
-    question's candidates (questions whose topic is not a candidate teach nothing)."""
+def _fit_reranker(rows: Sequence[Example], learned: dict[str, Floats]) -> Floats:
+    """Weights per FEATURES: a conditional logit choosing each question's topic among
+    all of them."""
     groups: list[Floats] = []
     chosen: list[int] = []
-    column = FEATURES.index("classifier")
-    for row, probabilities in zip(rows, log_p, strict=True):
-        if row.key not in row.reading.order[:DEPTH]:
-            continue
+    for i, row in enumerate(rows):
         top, features = candidates(row.reading)
-        features[:, column] = probabilities[top]
+        for name, values in learned.items():
+            features[:, FEATURES.index(name)] = values[i][top]
         groups.append(features)
         chosen.append(int(np.flatnonzero(top == row.key)[0]))
     x = np.stack(groups).astype(np.float64)  # questions × candidates × features
