@@ -209,6 +209,10 @@ OUT_OF_SCOPE = re.compile(
             r"\btime of (?:the )?day\b"
             r"|\b(?:morning|evening|night|afternoon) (?:or|vs) (?:the )?"
             r"(?:morning|evening|night)\b",
+            # An animal's soreness, not the user's ("my cat is sore after the vet"; walking
+            # the dog on a rest day is still ours).
+            r"\b(?:my|our|the) (?:cats?|dogs?|pupp(?:y|ies)|kittens?|horses?|pets?)"
+            r" (?:is|are|was|were|seems?|got|gets|has|have|keeps?)\b",
         )
     )
 )

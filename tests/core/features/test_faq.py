@@ -215,6 +215,7 @@ def test_everyday_words_near_the_out_of_scope_ones_still_answer() -> None:
         "warm-up-when-sore"
     )
     assert MATCHER.match("is a cold bath good for a stiff lower back").key == "lower-back-fatigue"
+    assert MATCHER.match("walking my dog on rest days, active recovery?").key == ("active-recovery")
     # Gear mentioned in passing is not a question about gear.
     assert MATCHER.match("I wear a belt and my lower back is still sore after deadlifts").key == (
         "lower-back-soreness"
@@ -276,6 +277,8 @@ def test_chat_filler_and_numbers_do_not_make_a_question_look_off_topic() -> None
         "are lifting straps cheating for deadlifts",
         "how do i improve ankle mobility for squats",  # mobility for its own sake
         "is it better to train in the morning or evening",  # time of day
+        "my cat is sore after the vet",  # an animal's soreness
+        "my dog seems sore after our hike",
     ],
 )
 def test_off_topic_questions_are_refused_not_answered(question: str) -> None:
