@@ -215,7 +215,10 @@ def test_everyday_words_near_the_out_of_scope_ones_still_answer() -> None:
         "warm-up-when-sore"
     )
     assert MATCHER.match("is a cold bath good for a stiff lower back").key == "lower-back-fatigue"
-    assert MATCHER.match("walking my dog on rest days, active recovery?").key == ("active-recovery")
+    assert MATCHER.match("walking my dog on rest days, active recovery?").key == "active-recovery"
+    # A menstrual period is not periodization (which "period" stems to).
+    assert MATCHER.match("on my period and sore, should i train").key == "lift-while-sore"
+    assert MATCHER.match("cramps during my period, can i still lift").key != "periodization"
     # Gear mentioned in passing is not a question about gear.
     assert MATCHER.match("I wear a belt and my lower back is still sore after deadlifts").key == (
         "lower-back-soreness"
