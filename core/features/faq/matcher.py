@@ -30,7 +30,15 @@ import Stemmer
 from rapidfuzz import fuzz, process
 
 from core.features.faq.knowledge import RED_FLAGS, KnowledgeBase
-from core.features.faq.reranker import DIGIT, FEATURES, Reranker, function_word, shipped
+from core.features.faq.reranker import (
+    DIGIT,
+    FEATURES,
+    MEMORY_ROWS_AT_A_TIME,
+    Reranker,
+    blockwise,
+    function_word,
+    shipped,
+)
 from core.features.faq.wording import (
     GENERIC,
     STOPWORDS,
@@ -281,7 +289,7 @@ class Matcher:
             centroid = self._centroids @ vector
             ours = float(meaning.max())
             if self.reranker is not None:
-                remembered = self._memory @ vector
+                remembered = blockwise(self._memory, vector, MEMORY_ROWS_AT_A_TIME)
                 ours = max(ours, float(remembered.max()))
                 # Very like a labelled question of ours: ours, though half its words are
                 # slang the knowledge base never uses ("bro wat even is doms").

@@ -23,7 +23,15 @@ import numpy as np
 
 from core.features.faq.knowledge import KnowledgeBase
 from core.features.faq.matcher import Matcher, Reading, candidates
-from core.features.faq.reranker import BIAS, FEATURES, LEARNED, Reranker, neighbours
+from core.features.faq.reranker import (
+    BIAS,
+    FEATURES,
+    LEARNED,
+    ROWS_AT_A_TIME,
+    Reranker,
+    blockwise,
+    neighbours,
+)
 from core.features.faq.wording import words
 from core.rules.triage import is_red_flag
 
@@ -118,7 +126,7 @@ def fit(kb: KnowledgeBase, rows: Sequence[Example]) -> Reranker:
     for group in sorted(set(groups.tolist())):
         model = _fit_classifier([row for row in rows if row.group != group], vocabulary, len(keys))
         others = groups != group
-        similarity = _times(vectors[groups == group], vectors[others].T)
+        similarity = blockwise(vectors[groups == group], vectors[others].T, ROWS_AT_A_TIME)
         for i, sims in zip(np.flatnonzero(groups == group).tolist(), similarity, strict=True):
             learned["classifier"][i] = _classify(model, rows[i])
             learned["nearest"][i], learned["votes"][i] = neighbours(sims, owners[others], len(keys))
@@ -163,7 +171,7 @@ def _fit_classifier(rows: Sequence[Example], vocabulary: dict[str, int], n_keys:
 
     def gradients(params: list[Floats]) -> list[Floats]:
         tw, vw = params
-        scores = np.add.reduceat(tw[flat], starts) + _times(vectors, vw)
+        scores = np.add.reduceat(tw[flat], starts) + blockwise(vectors, vw, ROWS_AT_A_TIME)
         scores -= scores.max(axis=1, keepdims=True)
         p = np.exp(scores)
         p /= p.sum(axis=1, keepdims=True)
@@ -212,18 +220,8 @@ def _fit_reranker(rows: Sequence[Example], learned: dict[str, Floats]) -> Floats
     return result
 
 
-# OpenBLAS splits a product of tall matrices over threads, which on a busy two-core machine
-# made training 20 times slower: these take a few rows at a time.
-ROWS_AT_A_TIME = 32
-
-
-def _times(a: Floats, b: Floats) -> Floats:
-    """a @ b."""
-    return np.concatenate([a[i : i + ROWS_AT_A_TIME] @ b for i in range(0, len(a), ROWS_AT_A_TIME)])
-
-
 def _times_transposed(a: Floats, b: Floats) -> Floats:
-    """aᵀ @ b."""
+    """aᵀ @ b, a few rows at a time (see `blockwise`)."""
     total = np.zeros((a.shape[1], b.shape[1]), dtype=np.float32)
     for i in range(0, len(a), ROWS_AT_A_TIME):
         total += a[i : i + ROWS_AT_A_TIME].T @ b[i : i + ROWS_AT_A_TIME]
