@@ -54,6 +54,7 @@ BIAS = "@bias"  # a token every question has: the classifier's per-topic interce
 DIGIT = "@number"  # any number the knowledge base doesn't use ("day 3", "20 miles")
 
 Array = np.ndarray[Any, np.dtype[np.float32]]
+Ints = np.ndarray[Any, np.dtype[np.intp]]
 
 
 def function_word(word: str) -> str:
@@ -70,7 +71,7 @@ class Reranker:
     token_weights: Array  # tokens × keys
     vector_weights: Array  # embedding dimensions × keys
     questions: tuple[str, ...]  # labelled questions remembered, for `neighbours`
-    owners: Any  # each remembered question's topic (index into keys), an int array
+    owners: Ints  # each remembered question's topic (index into keys)
 
     def classify(self, tokens: Iterable[str], vector: Array) -> Array:
         """Log-probability of each topic (in `keys` order) for a question's tokens and
@@ -161,11 +162,12 @@ def blockwise(a: Array, b: Array, rows: int) -> Array:
     return np.concatenate([a[i : i + rows] @ b for i in range(0, len(a), rows)])
 
 
-def neighbours(similarity: Array, owners: Any, n_keys: int) -> tuple[Array, Array]:
+def neighbours(similarity: Array, owners: Ints, n_keys: int) -> tuple[Array, Array]:
     """`Reranker.neighbours`, for any memory (training leaves a question's group out)."""
     nearest = np.full(n_keys, -1.0, dtype=np.float32)
     np.maximum.at(nearest, owners, similarity)
-    top = np.argpartition(-similarity, NEIGHBOURS)[:NEIGHBOURS]
+    count = min(NEIGHBOURS, len(similarity))
+    top = np.argpartition(-similarity, count - 1)[:count]
     votes = np.bincount(owners[top], weights=similarity[top], minlength=n_keys)
     return nearest, votes.astype(np.float32)
 

@@ -1,16 +1,17 @@
 """Fitting the FAQ re-ranker (`reranker.py`) on labelled questions, with numpy alone.
 
 Not used when answering: `bench/faq.py --retrain` fits one on the knowledge base and the
-held-out files and writes `reranker.txt`; `bench/faq.py --cv` fits one per held-out file
+labelled files and writes `reranker.txt`; `bench/faq.py --cv` fits one per held-out file
 left out, to measure it on questions it was not fitted on.
 
 Training questions are the knowledge base's example questions plus the labelled ones
 given, but those with red-flag wording (answered before any ranking). Each question's
 features come from a matcher that has not seen it: the example questions are split into
-`GROUPS` groups, and each group is read by a matcher built without it. The classifier's
-log-probabilities that the re-ranker learns from are cross-fitted the same way (from a
-classifier fitted without the question's group), so the re-ranker learns how far to
-trust the classifier on questions it has not seen.
+`GROUPS` groups, and each group is read by a matcher built without it. The learned
+features the re-ranker weighs are cross-fitted the same way: the classifier's
+log-probabilities come from a classifier fitted without the question's group, and the
+votes from a memory without it (else every question would find itself), so the
+re-ranker learns how far to trust them on questions they have not seen.
 """
 
 from __future__ import annotations
@@ -121,7 +122,7 @@ def fit(kb: KnowledgeBase, rows: Sequence[Example]) -> Reranker:
     # memory kept without the question's group.
     learned = {name: np.zeros((len(rows), len(keys)), dtype=np.float32) for name in LEARNED}
     vectors = np.stack([row.vector for row in rows]).astype(np.float32)
-    owners = np.array([row.key for row in rows])
+    owners = np.array([row.key for row in rows], dtype=np.intp)
     groups = np.array([row.group for row in rows])
     for group in sorted(set(groups.tolist())):
         model = _fit_classifier([row for row in rows if row.group != group], vocabulary, len(keys))

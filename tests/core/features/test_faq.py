@@ -161,6 +161,9 @@ def test_the_closest_remembered_questions_vote_for_their_topics() -> None:
     nearest, votes = neighbours(similarity, owners, 4)
     assert nearest.tolist() == pytest.approx([0.9, 0.6, 0.8, 0.5])
     assert votes.tolist() == pytest.approx([0.9, 0.6, 0.8 + 0.7 + 0.75, 0.0])
+    # Fewer remembered questions than voters: each votes.
+    nearest, votes = neighbours(similarity[:2], owners[:2], 4)
+    assert votes.tolist() == pytest.approx([0.9, 0.0, 0.8, 0.0])
 
 
 def test_slang_close_to_a_remembered_question_is_answered_not_refused(
