@@ -69,7 +69,10 @@ class Faq:
     def answer(self, question: str) -> Replies:
         found = self.match(question)
         if found.key is not None:
-            return [answer_reply(knowledge()[found.key])]
+            # The matcher's second choice leads the related topics: where the article puts
+            # a question between two topics, the other reading is one tap away.
+            runner_up = found.candidates[1] if len(found.candidates) > 1 else None
+            return [answer_reply(knowledge()[found.key], runner_up)]
         kb = knowledge()
         options = [Button(kb[k].title, f"faq:{k}") for k in found.candidates[:3]]
         options.append(Button("All topics", "cmd:faq"))
@@ -101,19 +104,21 @@ class Faq:
         return [Reply(entry.more or entry.answer, _related(entry))]
 
 
-def answer_reply(entry: Entry) -> Reply:
+def answer_reply(entry: Entry, runner_up: str | None = None) -> Reply:
     buttons: list[Button] = []
     if entry.more:
         buttons.append(Button("Tell me more", f"more:{entry.key}"))
     body = f"{entry.title}\n\n{entry.answer}"
     if entry.key == RED_FLAGS:
         return Reply(body, rows(*buttons, per_row=1))
-    return Reply(body, rows(*buttons, per_row=1) + _related(entry))
+    return Reply(body, rows(*buttons, per_row=1) + _related(entry, runner_up))
 
 
-def _related(entry: Entry) -> tuple[tuple[Button, ...], ...]:
+def _related(entry: Entry, first: str | None = None) -> tuple[tuple[Button, ...], ...]:
+    """Three related topics as buttons, `first` (if any) leading."""
     kb = knowledge()
-    return rows(*(Button(kb[k].title, f"faq:{k}") for k in entry.related[:3]), per_row=1)
+    keys = dict.fromkeys(k for k in (first, *entry.related) if k and k != entry.key)
+    return rows(*(Button(kb[k].title, f"faq:{k}") for k in list(keys)[:3]), per_row=1)
 
 
 class AskFlow:

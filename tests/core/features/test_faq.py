@@ -311,6 +311,20 @@ async def test_plain_text_in_a_private_chat_is_answered(chat_as: Callable[..., C
     assert KB[KB["deload"].related[0]].answer in chat.text
 
 
+def test_the_other_likely_topic_leads_the_related_buttons() -> None:
+    """The article puts a new program's lighter first week under the deload week and under
+    easing in: the answer is the deload's, and easing in is the first button (the
+    deload's own related topics put it third)."""
+    question = "should the first week of a new program be lighter?"
+    assert MATCHER.match(question).candidates[:2] == ("deload", "beginners-ease-in")
+    reply = Faq().answer(question)[0]
+    assert reply.text.startswith(KB["deload"].title)
+    topics = [b.label for b in reply.flat_buttons if b.label != "Tell me more"]
+    assert topics[0] == KB["beginners-ease-in"].title
+    assert KB["deload"].related.index("beginners-ease-in") == 2
+    assert len(topics) == 3
+
+
 async def test_ask_with_and_without_arguments(chat_as: Callable[..., Chat]) -> None:
     chat = chat_as()
     await chat.say("/ask does cardio interfere with muscle growth")
