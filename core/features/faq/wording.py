@@ -164,8 +164,6 @@ PHRASES = [
         (r"\bno longer\b", "not anymore"),
         (r"\btl ?[;:]? ?dr\b", "tldr"),
         (r"\bcat[ /-]?(?:camel|cow)s?\b", "catcamel"),
-        # A menstrual period, not the "period" that periodization stems to.
-        (r"\b(?:(?:my|her|your|on|during) periods?|periods? (?:cramps?|pains?))\b", "menstruation"),
         # Gym slang for a supplement, not for the time before a workout.
         (r"\bpre[ -]?(?:workout|wo)s?\b(?! (?:warm|meal|snack|stretch))", "preworkout"),
     )
