@@ -302,12 +302,11 @@ class Matcher:
             ours = float(meaning.max())
             if self.reranker is not None:
                 remembered = blockwise(self._memory, vector, MEMORY_ROWS_AT_A_TIME)
-                ours = max(ours, float(remembered.max()))
+                closest = float(remembered.max())
+                ours = max(ours, closest)
                 # Very like a labelled question of ours: ours, though half its words are
                 # slang the knowledge base never uses ("bro wat even is doms").
-                covered = covered or (
-                    coverage >= LOOSE_COVERAGE and float(remembered.max()) >= CLOSE_TO_LABELLED
-                )
+                covered = covered or (coverage >= LOOSE_COVERAGE and closest >= CLOSE_TO_LABELLED)
             answerable = on_topic and covered and confident and unlike < ours
             w = self.semantic_weight
             blend = (1 - w) * blend + w * meaning
