@@ -38,6 +38,8 @@ from core.features.faq.reranker import (
     blockwise,
     function_word,
     shipped,
+    whiten,
+    whitening,
 )
 from core.features.faq.wording import (
     GENERIC,
@@ -199,6 +201,8 @@ class Matcher:
                     )
                 self._to_model = np.array([self.reranker.keys.index(k) for k in self.keys])
                 self._memory = embed_remembered(self.reranker.questions)
+                self._whitening = whitening(self._memory, self.reranker.owners)
+                self._whitened_memory = whiten(self._memory, self._whitening)
 
     @staticmethod
     def _stems(tokens: Sequence[str]) -> list[str]:
@@ -292,7 +296,7 @@ class Matcher:
         confident = float(blend.max()) >= MIN_CONFIDENCE
         covered = coverage >= MIN_COVERAGE
         answerable = on_topic and covered and confident
-        meaning = centroid = vector = remembered = None
+        meaning = centroid = vector = None
         if self.semantic_weight:
             # Which topic is both signals' call. Whether to answer is the lexical gates',
             # plus one in meaning: closer to a question we don't answer than to any we do.
@@ -301,8 +305,7 @@ class Matcher:
             centroid = self._centroids @ vector
             ours = float(meaning.max())
             if self.reranker is not None:
-                remembered = blockwise(self._memory, vector, MEMORY_ROWS_AT_A_TIME)
-                closest = float(remembered.max())
+                closest = float(blockwise(self._memory, vector, MEMORY_ROWS_AT_A_TIME).max())
                 ours = max(ours, closest)
                 # Very like a labelled question of ours: ours, though half its words are
                 # slang the knowledge base never uses ("bro wat even is doms").
@@ -322,7 +325,6 @@ class Matcher:
             meaning,
             centroid,
             vector,
-            remembered,
         )
 
     def rerank(self, reading: Reading) -> Any:
@@ -332,8 +334,9 @@ class Matcher:
         top, features = candidates(reading)
         model = self._to_model[top]
         log_p = self.reranker.classify(reading.tokens, reading.vector)
-        assert reading.remembered is not None  # read with this re-ranker
-        nearest, votes = self.reranker.neighbours(reading.remembered)
+        question = whiten(reading.vector[None], self._whitening)[0]
+        similarity = blockwise(self._whitened_memory, question, MEMORY_ROWS_AT_A_TIME)
+        nearest, votes = self.reranker.neighbours(similarity)
         for name, values in (("classifier", log_p), ("nearest", nearest), ("votes", votes)):
             features[:, FEATURES.index(name)] = values[model]
         best_first = np.argsort(-self.reranker.score(features), kind="stable")
@@ -366,7 +369,6 @@ class Reading:
     meaning: Any | None  # cosine similarity of the closest example question
     centroid: Any | None  # cosine similarity of the example questions' centroid
     vector: Any | None  # the question's sentence vector
-    remembered: Any | None  # cosine similarity of each of the re-ranker's questions
 
 
 def candidates(reading: Reading) -> tuple[Any, Any]:

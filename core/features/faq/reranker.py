@@ -11,7 +11,10 @@ learned parts separate them:
   from its neighbours, where BM25 only knows how rare a word is;
 - a memory: the labelled questions it was fitted on. The ones closest in meaning to a new
   question vote for their topics (`neighbours`): thousands of ways people have asked,
-  where the knowledge base holds a handful per topic;
+  where the knowledge base holds a handful per topic. Closeness is measured after
+  `whitening`, which shrinks the directions along which one topic's questions differ
+  among themselves (slang or jargon, a story or a search query) and so weighs those that
+  tell topics apart;
 - a re-ranker: every topic gets a score, a weighted sum of its `FEATURES` (its BM25
   scores over the whole entry and over the closest example question, its closest example
   question's and its centroid's cosine similarity, the classifier's log-probability,
@@ -84,8 +87,8 @@ class Reranker:
 
     def neighbours(self, similarity: Array) -> tuple[Array, Array]:
         """Per topic (in `keys` order), from the question's similarity to each remembered
-        question: its closest question's similarity, and the summed similarity of its
-        questions among the `NEIGHBOURS` closest."""
+        question (after `whitening`): its closest question's similarity, and the summed
+        similarity of its questions among the `NEIGHBOURS` closest."""
         return neighbours(similarity, self.owners, len(self.keys))
 
     def score(self, features: Array) -> Array:
@@ -155,11 +158,49 @@ class Reranker:
 # (0.8 ms a block at a time). A block of rows at a time stays on one thread.
 ROWS_AT_A_TIME = 32  # training's products: rows × 256 times 256 × topics
 MEMORY_ROWS_AT_A_TIME = 512  # a question's vector against the remembered questions
+# How far `whitening` stays from plain cosine similarity: the within-topic spread gets this
+# share of its mean variance added in every direction. Leave-one-file-out over held-out
+# 10-18: 695/720 right without whitening, 698/720 with 0.1, 0.3, 1 or 3.
+WHITENING_SHRINK = 0.3
 
 
 def blockwise(a: Array, b: Array, rows: int) -> Array:
     """a @ b, `rows` rows of a at a time."""
     return np.concatenate([a[i : i + rows] @ b for i in range(0, len(a), rows)])
+
+
+def times_transposed(a: Array, b: Array) -> Array:
+    """aᵀ @ b, `ROWS_AT_A_TIME` rows at a time (see `blockwise`)."""
+    total = np.zeros((a.shape[1], b.shape[1]), dtype=np.float32)
+    for i in range(0, len(a), ROWS_AT_A_TIME):
+        total += a[i : i + ROWS_AT_A_TIME].T @ b[i : i + ROWS_AT_A_TIME]
+    return total
+
+
+def whitening(vectors: Array, owners: Ints) -> Array:
+    """A linear map under which labelled questions of one topic vary as much in every
+    direction (within-class covariance normalisation, shrunk toward plain cosine by
+    `WHITENING_SHRINK`). Questions of one topic differ mostly in style, which the sentence
+    vectors weigh as heavily as the topic; after the map, the nearest remembered question
+    is more often one of the same topic. Computed from the memory itself (`Matcher` at
+    start-up, training per cross-fitting group), so nothing more is shipped."""
+    means = np.zeros((int(owners.max()) + 1, vectors.shape[1]), dtype=np.float32)
+    np.add.at(means, owners, vectors)
+    means /= np.maximum(np.bincount(owners), 1)[:, None]
+    spread = vectors - means[owners]
+    within = times_transposed(spread, spread).astype(np.float64) / len(vectors)
+    within += WHITENING_SHRINK * np.trace(within) / len(within) * np.eye(len(within))
+    variances, axes = np.linalg.eigh(within)
+    found: Array = ((axes / np.sqrt(variances)) @ axes.T).astype(np.float32)
+    return found
+
+
+def whiten(vectors: Array, transform: Array) -> Array:
+    """Rows of `vectors` mapped by `whitening`'s `transform`, scaled to unit length: a dot
+    product of two is their cosine similarity after the map."""
+    mapped = blockwise(vectors, transform, MEMORY_ROWS_AT_A_TIME)
+    found: Array = mapped / np.linalg.norm(mapped, axis=1, keepdims=True)
+    return found
 
 
 def neighbours(similarity: Array, owners: Ints, n_keys: int) -> tuple[Array, Array]:

@@ -32,6 +32,9 @@ from core.features.faq.reranker import (
     Reranker,
     blockwise,
     neighbours,
+    times_transposed,
+    whiten,
+    whitening,
 )
 from core.features.faq.wording import words
 from core.rules.triage import is_red_flag
@@ -127,7 +130,12 @@ def fit(kb: KnowledgeBase, rows: Sequence[Example]) -> Reranker:
     for group in sorted(set(groups.tolist())):
         model = _fit_classifier([row for row in rows if row.group != group], vocabulary, len(keys))
         others = groups != group
-        similarity = blockwise(vectors[groups == group], vectors[others].T, ROWS_AT_A_TIME)
+        transform = whitening(vectors[others], owners[others])
+        similarity = blockwise(
+            whiten(vectors[groups == group], transform),
+            whiten(vectors[others], transform).T,
+            ROWS_AT_A_TIME,
+        )
         for i, sims in zip(np.flatnonzero(groups == group).tolist(), similarity, strict=True):
             learned["classifier"][i] = _classify(model, rows[i])
             learned["nearest"][i], learned["votes"][i] = neighbours(sims, owners[others], len(keys))
@@ -180,7 +188,7 @@ def _fit_classifier(rows: Sequence[Example], vocabulary: dict[str, int], n_keys:
         g_tokens = np.bincount(cells, weights=g[owner].ravel(), minlength=tw.size)
         return [
             g_tokens.reshape(tw.shape).astype(np.float32) + CLASSIFIER_L2 * tw,
-            _times_transposed(vectors, g) + CLASSIFIER_L2 * vw,
+            times_transposed(vectors, g) + CLASSIFIER_L2 * vw,
         ]
 
     _adam([token_weights, vector_weights], gradients, CLASSIFIER_STEPS, CLASSIFIER_RATE)
@@ -219,14 +227,6 @@ def _fit_reranker(rows: Sequence[Example], learned: dict[str, Floats]) -> Floats
     # needs undoing.
     result: Floats = (weights / scale).astype(np.float32)
     return result
-
-
-def _times_transposed(a: Floats, b: Floats) -> Floats:
-    """aᵀ @ b, a few rows at a time (see `blockwise`)."""
-    total = np.zeros((a.shape[1], b.shape[1]), dtype=np.float32)
-    for i in range(0, len(a), ROWS_AT_A_TIME):
-        total += a[i : i + ROWS_AT_A_TIME].T @ b[i : i + ROWS_AT_A_TIME]
-    return total
 
 
 def _adam(params: list[Any], gradients: Any, steps: int, rate: float) -> None:
