@@ -103,6 +103,13 @@ FILES = {
     # and 95.0% (29/30 refused on 18). Then trained on.
     "held-out 17": DATA / "faq_heldout17.jsonl",
     "held-out 18": DATA / "faq_heldout18.jsonl",
+    # Two more like them (one writer asked to lean to chatty stories, one to terse
+    # questions), written after the memory's neighbours were found after whitening, and
+    # measured once: 92.5% and 96.2% top-1 (74 and 77 of 80; together 94.4%), 27/30 and
+    # 29/30 refused; the blend alone 80.0% and 87.5%, the matcher before whitening 93.8%
+    # and 97.5% (same refusals). Then trained on.
+    "held-out 19": DATA / "faq_heldout19.jsonl",
+    "held-out 20": DATA / "faq_heldout20.jsonl",
     # Training data, not tests: 240 questions written from the article and the key list to
     # tell neighbouring topics apart (comebacks vs easing soreness, first vs second time
     # sore, the five lower-back topics…). Measured once before training on them: shipped
