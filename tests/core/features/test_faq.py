@@ -271,6 +271,8 @@ def test_chat_filler_and_numbers_do_not_make_a_question_look_off_topic() -> None
         "what size lifting belt should i get for deadlifts",
         "how much creatine should i take a day",  # supplements and diet
         "wat shud i eat 4 doms",  # … in slang too
+        "is it safe to run sarms for a first cycle",  # drugs, not cycling
+        "do steroids make you less sore after leg day",
         "whats a good bench press for a 70kg guy",  # strength standards
         "how much should a 75kg guy bench to count as strong",
         "is pre workout safe to take every day",  # the supplement
