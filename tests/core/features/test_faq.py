@@ -13,7 +13,7 @@ from core.features.faq import training
 from core.features.faq.feature import Faq
 from core.features.faq.knowledge import RED_FLAGS, knowledge, parse_knowledge
 from core.features.faq.matcher import Matcher
-from core.features.faq.reranker import Reranker, neighbours, shipped
+from core.features.faq.reranker import Reranker, neighbours, shipped, whiten, whitening
 from tests.conftest import Chat
 
 KB = knowledge()
@@ -164,6 +164,26 @@ def test_the_closest_remembered_questions_vote_for_their_topics() -> None:
     # Fewer remembered questions than voters: each votes.
     nearest, votes = neighbours(similarity[:2], owners[:2], 4)
     assert votes.tolist() == pytest.approx([0.9, 0.0, 0.8, 0.0])
+
+
+def test_whitening_finds_the_neighbour_of_the_same_topic_not_of_the_same_style() -> None:
+    """Topic 0's questions differ widely along the first axis (how they are worded), topic
+    1's barely; the second axis tells the topics apart. The question leans to topic 1 on
+    the second axis but is worded like topic 0's first question: by plain cosine that one
+    is closest, after whitening topic 1's."""
+    memory = np.array([[1.0, 0.3], [-1.0, 0.3], [0.2, -0.3], [-0.2, -0.3]], dtype=np.float32)
+    owners = np.array([0, 0, 1, 1])
+    question = np.array([[1.0, -0.2]], dtype=np.float32)
+
+    plain = (memory / np.linalg.norm(memory, axis=1, keepdims=True)) @ (
+        question[0] / np.linalg.norm(question[0])
+    )
+    assert int(owners[plain.argmax()]) == 0
+    transform = whitening(memory, owners)
+    whitened = whiten(memory, transform) @ whiten(question, transform)[0]
+    assert int(owners[whitened.argmax()]) == 1
+    nearest, _ = neighbours(whitened, owners, 2)
+    assert nearest[1] > nearest[0]
 
 
 def test_slang_close_to_a_remembered_question_is_answered_not_refused(
