@@ -170,9 +170,9 @@ PHRASES = [
 ]
 
 # Subjects the article never covers, so a question about them is not ours whatever
-# else it mentions: shopping (prices, brands, sizes), diet and supplements, drugs, how
-# much to lift, apps and gadgets, gym memberships and manners, being ill, gear, mobility
-# work, and the time of day to train.
+# else it mentions: shopping (prices, brands, sizes), diet and supplements, rehab after
+# surgery, drugs, how much to lift, apps and gadgets, gym memberships and manners, being
+# ill, gear, mobility work, and the time of day to train.
 _GEAR = (
     r"(?:(?:lifting |weight |weightlifting )?belts?|shoes|sneakers|(?:knee |elbow )?sleeves"
     r"|(?:wrist |knee )?wraps|straps|chalk|gloves)"
@@ -188,6 +188,8 @@ OUT_OF_SCOPE = re.compile(
             r"\bhow (?:many|much) (?:calories|kcal|grams|carbs|protein|creatine|caffeine|water)\b",
             r"\b(?:what (?:should|do|can) i eat|what to eat|meal plan|macros|keto|vegan|creatine"
             r"|whey|bcaas?|multivitamins?|fish oil)\b",
+            # Rehab after surgery is a physiotherapist's, not the article's.
+            r"\b(?:surgery|surgical|post[- ]?op|reconstruction)\b",
             # Performance drugs ("are SARMs safe for a first cycle" is not about cycling).
             r"\b(?:steroids?|sarms?|peds|anabolics?|prohormones?|hgh|trt|testosterone)\b",
             # The supplement, not "before the workout" ("stretch pre workout").
