@@ -10,8 +10,7 @@ model then re-ranks every topic (`reranker.py`): it knows which words tell neigh
 topics apart, where BM25 only knows how rare a word is, and remembers thousands of
 labelled questions whose closest ones vote. A question is answered only when enough of
 its words are ones the knowledge base knows (fewer will do for one very like a
-remembered question, or far closer to ours than to any off-topic one), the best score
-clears a threshold, it is not closer in meaning to
+remembered question), the best score clears a threshold, it is not closer in meaning to
 a question we don't answer (`off_topic.txt`) than to one we do (an example or a
 remembered question), and it is not about a subject the article never covers
 (`OUT_OF_SCOPE`); otherwise the closest keys are offered. Red-flag wording (from the
@@ -77,17 +76,6 @@ MIN_COVERAGE = 0.7
 # 417 → 418 of 421 held-out ones.
 LOOSE_COVERAGE = 0.55
 CLOSE_TO_LABELLED = 0.65
-# ... or for a question this much closer in meaning to one of ours (an example or a
-# remembered question) than to any we don't answer: long messages whose context
-# ("my clients keep cancelling", "Lifting MWF and cycling Tue/Thu") is words the
-# knowledge base never uses. Only for a question of at least `LONG_ENOUGH` words we know:
-# in a shorter one a single word sets the meaning ("what does sore loser mean"). Set by a
-# sweep over held-out 10-22, each read by a re-ranker fitted without it: 0.15 answers 5 of
-# the 6 on-topic questions refused (994 → 999 of 1,023 right) and no off-topic question
-# more once surgery rehab is out of scope (wording.py); 0.1 the same, 0.2 two fewer; a
-# floor of 3 or 4 words the same, 5 two fewer.
-CLEARLY_OURS = 0.15
-LONG_ENOUGH = 4
 QUESTION_WEIGHT = 0.3
 # Share of the final score from sentence vectors (the rest is BM25), set on the
 # development questions; the gates above stay lexical.
@@ -319,16 +307,9 @@ class Matcher:
             if self.reranker is not None:
                 closest = float(blockwise(self._memory, vector, MEMORY_ROWS_AT_A_TIME).max())
                 ours = max(ours, closest)
-                # Very like a labelled question of ours, or far closer to ours than to any
-                # other: ours, though a third of its words are slang or context the
-                # knowledge base never uses ("bro wat even is doms").
-                covered = covered or (
-                    coverage >= LOOSE_COVERAGE
-                    and (
-                        closest >= CLOSE_TO_LABELLED
-                        or (ours - unlike >= CLEARLY_OURS and len(query) >= LONG_ENOUGH)
-                    )
-                )
+                # Very like a labelled question of ours: ours, though half its words are
+                # slang the knowledge base never uses ("bro wat even is doms").
+                covered = covered or (coverage >= LOOSE_COVERAGE and closest >= CLOSE_TO_LABELLED)
             answerable = on_topic and covered and confident and unlike < ours
             w = self.semantic_weight
             blend = (1 - w) * blend + w * meaning
