@@ -33,13 +33,10 @@ from core.features.faq.knowledge import RED_FLAGS, KnowledgeBase
 from core.features.faq.reranker import (
     DIGIT,
     FEATURES,
-    MEMORY_ROWS_AT_A_TIME,
+    Memory,
     Reranker,
-    blockwise,
     function_word,
     shipped,
-    whiten,
-    whitening,
 )
 from core.features.faq.wording import (
     GENERIC,
@@ -200,9 +197,9 @@ class Matcher:
                         "has: retrain it (`python bench/faq.py --retrain`)"
                     )
                 self._to_model = np.array([self.reranker.keys.index(k) for k in self.keys])
-                self._memory = embed_remembered(self.reranker.questions)
-                self._whitening = whitening(self._memory, self.reranker.owners)
-                self._whitened_memory = whiten(self._memory, self._whitening)
+                self._memory = Memory(
+                    embed_remembered(self.reranker.questions), self.reranker.owners
+                )
 
     @staticmethod
     def _stems(tokens: Sequence[str]) -> list[str]:
@@ -296,7 +293,7 @@ class Matcher:
         confident = float(blend.max()) >= MIN_CONFIDENCE
         covered = coverage >= MIN_COVERAGE
         answerable = on_topic and covered and confident
-        meaning = centroid = vector = None
+        meaning = centroid = vector = remembered = None
         if self.semantic_weight:
             # Which topic is both signals' call. Whether to answer is the lexical gates',
             # plus one in meaning: closer to a question we don't answer than to any we do.
@@ -305,7 +302,8 @@ class Matcher:
             centroid = self._centroids @ vector
             ours = float(meaning.max())
             if self.reranker is not None:
-                closest = float(blockwise(self._memory, vector, MEMORY_ROWS_AT_A_TIME).max())
+                plain, whitened = self._memory.similarity(vector[None])
+                closest, remembered = float(plain.max()), whitened[0]
                 ours = max(ours, closest)
                 # Very like a labelled question of ours: ours, though half its words are
                 # slang the knowledge base never uses ("bro wat even is doms").
@@ -325,6 +323,7 @@ class Matcher:
             meaning,
             centroid,
             vector,
+            remembered,
         )
 
     def rerank(self, reading: Reading) -> Any:
@@ -334,9 +333,8 @@ class Matcher:
         top, features = candidates(reading)
         model = self._to_model[top]
         log_p = self.reranker.classify(reading.tokens, reading.vector)
-        question = whiten(reading.vector[None], self._whitening)[0]
-        similarity = blockwise(self._whitened_memory, question, MEMORY_ROWS_AT_A_TIME)
-        nearest, votes = self.reranker.neighbours(similarity)
+        assert reading.remembered is not None  # read with this re-ranker
+        nearest, votes = self.reranker.neighbours(reading.remembered)
         for name, values in (("classifier", log_p), ("nearest", nearest), ("votes", votes)):
             features[:, FEATURES.index(name)] = values[model]
         best_first = np.argsort(-self.reranker.score(features), kind="stable")
@@ -369,6 +367,7 @@ class Reading:
     meaning: Any | None  # cosine similarity of the closest example question
     centroid: Any | None  # cosine similarity of the example questions' centroid
     vector: Any | None  # the question's sentence vector
+    remembered: Any | None  # its similarity to each remembered question, after whitening
 
 
 def candidates(reading: Reading) -> tuple[Any, Any]:

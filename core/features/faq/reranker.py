@@ -197,12 +197,29 @@ def whitening(vectors: Array, owners: Ints) -> Array:
     return found
 
 
-def whiten(vectors: Array, transform: Array) -> Array:
-    """Rows of `vectors` mapped by `whitening`'s `transform`, scaled to unit length: a dot
-    product of two is their cosine similarity after the map."""
-    mapped = blockwise(vectors, transform, MEMORY_ROWS_AT_A_TIME)
-    found: Array = mapped / np.linalg.norm(mapped, axis=1, keepdims=True)
-    return found
+class Memory:
+    """The remembered questions' unit vectors, and a question's cosine similarity to each,
+    plain (for the matcher's gates) and after `whitening` (for the votes), in one pass
+    over them. With T the map (symmetric), the cosine after it is m·(T²v) / (|mT| |vT|):
+    each question is mapped instead of a second, whitened copy of the memory, and one
+    product gives both."""
+
+    def __init__(self, vectors: Array, owners: Ints) -> None:
+        self.vectors = vectors
+        self._transform = whitening(vectors, owners)
+        self._metric = self._transform @ self._transform
+        mapped = blockwise(vectors, self._transform, MEMORY_ROWS_AT_A_TIME)
+        self._lengths = np.linalg.norm(mapped, axis=1)
+
+    def similarity(self, questions: Array) -> tuple[Array, Array]:
+        """For rows of unit vectors: their plain and whitened similarity to each
+        remembered question (questions × remembered, each)."""
+        lengths = np.linalg.norm(questions @ self._transform, axis=1, keepdims=True)
+        both = np.concatenate((questions, questions @ self._metric / lengths))
+        product = blockwise(self.vectors, both.T, MEMORY_ROWS_AT_A_TIME).T
+        plain: Array = product[: len(questions)]
+        whitened: Array = product[len(questions) :] / self._lengths
+        return plain, whitened
 
 
 def neighbours(similarity: Array, owners: Ints, n_keys: int) -> tuple[Array, Array]:

@@ -29,12 +29,11 @@ from core.features.faq.reranker import (
     FEATURES,
     LEARNED,
     ROWS_AT_A_TIME,
+    Memory,
     Reranker,
     blockwise,
     neighbours,
     times_transposed,
-    whiten,
-    whitening,
 )
 from core.features.faq.wording import words
 from core.rules.triage import is_red_flag
@@ -130,12 +129,7 @@ def fit(kb: KnowledgeBase, rows: Sequence[Example]) -> Reranker:
     for group in sorted(set(groups.tolist())):
         model = _fit_classifier([row for row in rows if row.group != group], vocabulary, len(keys))
         others = groups != group
-        transform = whitening(vectors[others], owners[others])
-        similarity = blockwise(
-            whiten(vectors[groups == group], transform),
-            whiten(vectors[others], transform).T,
-            ROWS_AT_A_TIME,
-        )
+        _, similarity = Memory(vectors[others], owners[others]).similarity(vectors[groups == group])
         for i, sims in zip(np.flatnonzero(groups == group).tolist(), similarity, strict=True):
             learned["classifier"][i] = _classify(model, rows[i])
             learned["nearest"][i], learned["votes"][i] = neighbours(sims, owners[others], len(keys))

@@ -13,7 +13,7 @@ from core.features.faq import training
 from core.features.faq.feature import Faq
 from core.features.faq.knowledge import RED_FLAGS, knowledge, parse_knowledge
 from core.features.faq.matcher import Matcher
-from core.features.faq.reranker import Reranker, neighbours, shipped, whiten, whitening
+from core.features.faq.reranker import Memory, Reranker, neighbours, shipped, whitening
 from tests.conftest import Chat
 
 KB = knowledge()
@@ -172,16 +172,19 @@ def test_whitening_finds_the_neighbour_of_the_same_topic_not_of_the_same_style()
     the second axis but is worded like topic 0's first question: by plain cosine that one
     is closest, after whitening topic 1's."""
     memory = np.array([[1.0, 0.3], [-1.0, 0.3], [0.2, -0.3], [-0.2, -0.3]], dtype=np.float32)
+    memory /= np.linalg.norm(memory, axis=1, keepdims=True)
     owners = np.array([0, 0, 1, 1])
     question = np.array([[1.0, -0.2]], dtype=np.float32)
+    question /= np.linalg.norm(question)
 
-    plain = (memory / np.linalg.norm(memory, axis=1, keepdims=True)) @ (
-        question[0] / np.linalg.norm(question[0])
-    )
+    plain, whitened = (found[0] for found in Memory(memory, owners).similarity(question))
     assert int(owners[plain.argmax()]) == 0
-    transform = whitening(memory, owners)
-    whitened = whiten(memory, transform) @ whiten(question, transform)[0]
     assert int(owners[whitened.argmax()]) == 1
+    # The one pass gives the cosine after the map, as mapping both sides would.
+    transform = whitening(memory, owners)
+    mapped, asked = memory @ transform, question[0] @ transform
+    cosine = mapped @ asked / np.linalg.norm(mapped, axis=1) / np.linalg.norm(asked)
+    assert whitened.tolist() == pytest.approx(cosine.tolist(), abs=1e-5)
     nearest, _ = neighbours(whitened, owners, 2)
     assert nearest[1] > nearest[0]
 
