@@ -79,11 +79,9 @@ class Reranker:
     def classify(self, tokens: Iterable[str], vector: Array) -> Array:
         """Log-probability of each topic (in `keys` order) for a question's tokens and
         unit-length sentence vector."""
-        rows = [self.tokens[t] for t in {BIAS, *tokens} if t in self.tokens]
-        scores = self.token_weights[rows].sum(axis=0) + vector @ self.vector_weights
-        scores = scores - scores.max()
-        found: Array = scores - np.log(np.exp(scores).sum())
-        return found
+        return log_probabilities(
+            tokens, vector, self.tokens, self.token_weights, self.vector_weights
+        )
 
     def neighbours(self, similarity: Array) -> tuple[Array, Array]:
         """Per topic (in `keys` order), from the question's similarity to each remembered
@@ -220,6 +218,21 @@ class Memory:
         plain: Array = product[: len(questions)]
         whitened: Array = product[len(questions) :] / self._lengths
         return plain, whitened
+
+
+def log_probabilities(
+    tokens: Iterable[str],
+    vector: Array,
+    vocabulary: dict[str, int],
+    token_weights: Array,
+    vector_weights: Array,
+) -> Array:
+    """`Reranker.classify`, for any classifier (training fits one per group left out)."""
+    rows = [vocabulary[t] for t in {BIAS, *tokens} if t in vocabulary]
+    scores = token_weights[rows].sum(axis=0) + vector @ vector_weights
+    scores = scores - scores.max()
+    found: Array = scores - np.log(np.exp(scores).sum())
+    return found
 
 
 def neighbours(similarity: Array, owners: Ints, n_keys: int) -> tuple[Array, Array]:

@@ -32,6 +32,7 @@ from core.features.faq.reranker import (
     Memory,
     Reranker,
     blockwise,
+    log_probabilities,
     neighbours,
     times_transposed,
 )
@@ -131,9 +132,10 @@ def fit(kb: KnowledgeBase, rows: Sequence[Example]) -> Reranker:
         others = groups != group
         _, similarity = Memory(vectors[others], owners[others]).similarity(vectors[groups == group])
         for i, sims in zip(np.flatnonzero(groups == group).tolist(), similarity, strict=True):
-            learned["classifier"][i] = _classify(model, rows[i])
+            row = rows[i]
+            learned["classifier"][i] = log_probabilities(row.tokens, row.vector, vocabulary, *model)
             learned["nearest"][i], learned["votes"][i] = neighbours(sims, owners[others], len(keys))
-    token_weights, vector_weights, _ = _fit_classifier(rows, vocabulary, len(keys))
+    token_weights, vector_weights = _fit_classifier(rows, vocabulary, len(keys))
     weights = _fit_reranker(rows, learned)
     return Reranker(
         keys=tuple(keys),
@@ -146,18 +148,10 @@ def fit(kb: KnowledgeBase, rows: Sequence[Example]) -> Reranker:
     )
 
 
-def _classify(model: tuple[Floats, Floats, dict[str, int]], row: Example) -> Floats:
-    token_weights, vector_weights, vocabulary = model
-    found = [vocabulary[t] for t in {BIAS, *row.tokens} if t in vocabulary]
-    scores = token_weights[found].sum(axis=0) + row.vector @ vector_weights
-    scores = scores - scores.max()
-    result: Floats = scores - np.log(np.exp(scores).sum())
-    return result
-
-
-def _fit_classifier(rows: Sequence[Example], vocabulary: dict[str, int], n_keys: int) -> Any:
-    """Token weights (vocabulary × keys) and vector weights (dimensions × keys); also
-    returns the vocabulary, for `_classify`."""
+def _fit_classifier(
+    rows: Sequence[Example], vocabulary: dict[str, int], n_keys: int
+) -> tuple[Floats, Floats]:
+    """Token weights (vocabulary × keys) and vector weights (dimensions × keys)."""
     columns = [
         sorted({vocabulary[t] for t in (BIAS, *row.tokens) if t in vocabulary}) for row in rows
     ]
@@ -186,7 +180,7 @@ def _fit_classifier(rows: Sequence[Example], vocabulary: dict[str, int], n_keys:
         ]
 
     _adam([token_weights, vector_weights], gradients, CLASSIFIER_STEPS, CLASSIFIER_RATE)
-    return token_weights, vector_weights, vocabulary
+    return token_weights, vector_weights
 
 
 def _fit_reranker(rows: Sequence[Example], learned: dict[str, Floats]) -> Floats:
