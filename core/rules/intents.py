@@ -28,7 +28,7 @@ from core.rules.chat_words import TRAIN, mentions_training
 from core.rules.greetings import greets, is_social
 from core.rules.soreness import MUSCLE_GROUPS
 from core.rules.soreness_talk import read_soreness_talk
-from core.rules.text import ILLNESS, spell_emoji
+from core.rules.text import ANIMALS, ILLNESS, OTHER_PEOPLE, spell_emoji
 from core.rules.triage import PainKind, Triage, classify_pain, read_tokens
 
 
@@ -172,6 +172,13 @@ _HURT = frozenset(
 )
 _NO_HURT = re.compile(r"\b(no|nothing|not|dont|doesnt|without) (pain|hurts?)\b")
 _TODAY = frozenset({"today", "now", "tonight", "still", "yesterday", "woke"})
+# Someone else is the one sore ("my wife is sore after spin class", "my dog seems sore"):
+# not the user's check-in, unless they speak of their own too.
+_SOMEONE_ELSE = re.compile(
+    rf"\b(?:my|our|his|her) (?:{OTHER_PEOPLE}|{ANIMALS}) (?:\w+ )?"
+    r"(?:is|are|was|were|seems?|feels?|looks?|got|gets|has|have|keeps?)\b"
+    r"|\b(?:he|she|hes|shes)(?: is)? (?:\w+ )?sore\b"
+)
 _JOINT = re.compile(
     r"\b(knees?|kneecaps?|elbows?|wrists?|ankles?|hips?|shoulders?|joints?|tendons?|fingers?"
     r"|achilles|tendonitis|patellar|rotator|cuff)\b"
@@ -248,6 +255,8 @@ def _says_soreness(text: str, clauses: Sequence[Sequence[str]], question_mark: b
     if not talk.named and (
         (_FIGURATIVE.search(said) and not mentions_training(said)) or _sore_only_by_emoji(text)
     ):
+        return False
+    if _SOMEONE_ELSE.search(said) and not _OWN.search(_SOMEONE_ELSE.sub(" ", said)):
         return False
     numbered = any(w.isdigit() for w in words)
     own = bool(_OWN.search(said))

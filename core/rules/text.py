@@ -83,6 +83,15 @@ def join_words(words: Sequence[str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
+# Someone whose soreness is not the user's: a pet (outside what the article covers) or
+# another person (not the user's check-in, though the advice still applies).
+ANIMALS = r"(?:cats?|dogs?|pupp(?:y|ies)|kittens?|horses?|pets?)"
+OTHER_PEOPLE = (
+    r"(?:friends?|buddy|buddies|mates?|wife|husband|partner|gf|bf|girlfriend|boyfriend"
+    r"|sons?|daughters?|kids?|brother|sister|mom|mum|dad|roommate|clients?)"
+)
+
+
 # Being ill: outside what the coach knows, whether asked as a question ("train with a
 # fever?") or as "should I go today?" — a cold is no soreness to check readiness against.
 ILLNESS = (

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from spellchecker import SpellChecker, WordFrequency
 
-from core.rules.text import ILLNESS
+from core.rules.text import ANIMALS, ILLNESS
 
 STOPWORDS = frozenset(
     """a about above after again all am an and any are as at be because been before being
@@ -215,8 +215,7 @@ OUT_OF_SCOPE = re.compile(
             r"(?:morning|evening|night)\b",
             # An animal's soreness, not the user's ("my cat is sore after the vet"; walking
             # the dog on a rest day is still ours).
-            r"\b(?:my|our|the) (?:cats?|dogs?|pupp(?:y|ies)|kittens?|horses?|pets?)"
-            r" (?:is|are|was|were|seems?|got|gets|has|have|keeps?)\b",
+            rf"\b(?:my|our|the) {ANIMALS} (?:is|are|was|were|seems?|got|gets|has|have|keeps?)\b",
         )
     )
 )

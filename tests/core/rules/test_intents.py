@@ -75,6 +75,11 @@ GREETING, CHECKIN, PAIN, READY, QUESTION = (
         ("still sore about losing my fantasy league lol", QUESTION),
         ("not sore at all tbh, kinda surprised", CHECKIN),
         ("my quotes are so soar today from squats", CHECKIN),
+        # Someone else's soreness is no check-in of the user's, unless they speak of their own.
+        ("my wife is sore after her first spin class", QUESTION),
+        ("my dog seems sore after our hike", QUESTION),
+        ("walked my dog and my legs are sore", CHECKIN),
+        ("my friend is sore after leg day and i am too", CHECKIN),
         ("woke up stiff but nothing really sore", CHECKIN),
         # "should I train" closing a message about today, and going unless told otherwise.
         ("cant even sit down my hams are so sore lol should i train", READY),
