@@ -108,7 +108,7 @@ _CARDIAC_COMPANION = (
     r"|\bwoozy\b|\bnause\w*|\bcold sweats?\b"
     r"|\bclammy\b|\bpalpitat\w*|\bracing heart\b|\b(?:heart|pulse)(?: \w+){0,2}? (?:racing|"
     r"races|raced|pounding|pounded|fluttering|flutters|skipping|skipped|skips|irregular)\b"
-    r"|\bbreathless\w*|\bshort(?:ness)? of breath\b|\bout of breath\b"
+    r"|\bbreathless\w*|\bshort(?:ness)? of breath\b|\bout of breath\b|\bgasping\b"
     r"|\b(?:cant|couldnt) (?:catch my |get my )?breath\w*|\bjaw\b|\bleft arm\b)"
 )
 # Up to n words or commas, through "and" but not "but".
@@ -243,11 +243,13 @@ CUES: tuple[Cue, ...] = (
         + _CHEST_SYMPTOM,
         RedFlag.CHEST,
     ),
+    # Breathing trouble on its own; gasping alone is what a hard set does (it counts
+    # beside a chest complaint, above).
     _cue(
         Cat.RED,
         r"\b(?:breathless\w*|short(?:ness)? of breath|cant (?:catch my |get my )?breath\w*|"
         r"(?:hard|difficult|struggling|struggle|trouble|difficulty|cant|couldnt) (?:to )?"
-        r"breath\w*|gasping)\b",
+        r"breath\w*)\b",
         RedFlag.CHEST,
     ),
     _cue(

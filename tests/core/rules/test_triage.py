@@ -55,6 +55,9 @@ CASES: list[tuple[str, PainKind]] = [
     ("the top of my right foot has gone kinda dead, cant really feel it", RED),
     ("chest pain during my last set of bench", RED),
     ("cant breathe properly and my chest feels tight after squats", RED),
+    # gasping after a hard set is effort; with a chest complaint it is a warning
+    ("drenched and gasping after 20-rep squats, quads already sore", DOMS),
+    ("chest feels tight and i'm gasping after my set", RED),
     ("lost control of my bladder after heavy squats, lower back killing me", RED),
     ("my knee gave way coming down the stairs after leg day", RED),
     ("elbow locks up halfway through a curl and won't move", RED),
