@@ -76,11 +76,12 @@ class Faq:
         kb = knowledge()
         options = [Button(kb[k].title, f"faq:{k}") for k in found.candidates[:3]]
         options.append(Button("All topics", "cmd:faq"))
-        suffix = (
-            " Did you mean one of these?"
-            if found.candidates
-            else " Try rephrasing, or pick a topic."
-        )
+        if found.outside:
+            suffix = " That one is outside what I cover, so I won't guess."
+        elif found.candidates:
+            suffix = " Did you mean one of these?"
+        else:
+            suffix = " Try rephrasing, or pick a topic."
         return [Reply(NOT_SURE + suffix, rows(*options, per_row=1))]
 
     async def topics(self, turn: Turn, args: str) -> Replies:

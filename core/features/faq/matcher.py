@@ -84,6 +84,9 @@ class Match:
     key: str | None
     confidence: float
     candidates: tuple[str, ...]
+    # Refused as a subject the coach leaves alone (prices, drugs, surgery rehab…): no
+    # neighbouring topic would answer it, so none is offered.
+    outside: bool = False
 
 
 class Bm25:
@@ -289,7 +292,8 @@ class Matcher:
         if not query:
             return None
         blend, entry, best_q = self._lexical(query)
-        on_topic = any(t in self.topical for t in query) and not out_of_scope(text, said)
+        outside = out_of_scope(text, said)
+        on_topic = any(t in self.topical for t in query) and not outside
         confident = float(blend.max()) >= MIN_CONFIDENCE
         covered = coverage >= MIN_COVERAGE
         answerable = on_topic and covered and confident
@@ -316,6 +320,7 @@ class Matcher:
         return Reading(
             tuple(tokens),
             answerable,
+            outside,
             blend,
             order,
             entry,
@@ -346,6 +351,8 @@ class Matcher:
         reading = self.read(text)
         if reading is None:
             return Match(None, 0.0, ())
+        if reading.outside:
+            return Match(None, 0.0, (), outside=True)
         order = self.rerank(reading)
         score = reading.blend[order[0]]
         candidates = tuple(self.keys[i] for i in order[:3] if reading.blend[i] > 0)
@@ -360,6 +367,7 @@ class Reading:
 
     tokens: tuple[str, ...]  # the classifier's
     answerable: bool  # every gate passed
+    outside: bool  # a subject named as out of scope
     blend: Any
     order: Any  # key indices, best blend first
     entry: Any  # BM25 over whole entries, 0..1

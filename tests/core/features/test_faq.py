@@ -371,6 +371,17 @@ async def test_unsure_answer_offers_topics_as_buttons(chat_as: Callable[..., Cha
     assert KB["sharp-pain"].answer in chat.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["are sarms safe for a first cycle", "rehab plan after my acl surgery, week by week?"],
+)
+def test_out_of_scope_questions_offer_no_neighbouring_topic(question: str) -> None:
+    """A topic button under "are SARMs safe" would read as if the topic answered it."""
+    reply = Faq().answer(question)[0]
+    assert "outside what I cover" in reply.text
+    assert [b.label for b in reply.flat_buttons] == ["All topics"]
+
+
 async def test_faq_buttons_for_unknown_topics_are_explained(chat_as: Callable[..., Chat]) -> None:
     chat = chat_as()
     await chat.send_payload("faq:not-a-topic")
