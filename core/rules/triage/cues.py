@@ -62,6 +62,10 @@ _MUSCLE = (
     r"forearms|legs?|arms?|shoulders|thighs?|butt|muscles?|neck|obliques|upper back|"
     r"mid back|rhomboids|whole body|body|everything)"
 )
+_TEARABLE = (
+    r"(?:pecs?|chest|biceps?|triceps?|hamstrings?|quads?|calf|calves|achilles|tendons?|lats?|"
+    r"groin|adductors?|muscles?)\b"
+)
 _PAIN = (
     r"(?:pain|painful|hurts?|hurting|aches?|aching|achy|sore|soreness|killing|"
     r"throbbing|throbs|tender|stiff)"
@@ -297,6 +301,14 @@ CUES: tuple[Cue, ...] = (
         r"|\bpulled (?:a|my) (?:\w+ )?(?:muscle|hamstrings|groin|calf|calves|back|quads|lats|"
         r"chest|traps|neck|oblique|biceps|triceps)\b"
         r"|\b(?:threw|thrown|put) (?:out my back|my back out)\b",
+    ),
+    # A muscle or tendon that popped is a possible tear ("my bicep popped and bunched
+    # up"); a back, neck or knuckle that pops is a joint settling, not one.
+    _cue(
+        Cat.SHARP,
+        r"\b" + _TEARABLE + r"(?: \w+)?? (?:just |kinda |sort of )?(?:popped(?! out)|went pop|"
+        r"go pop|goes pop|went snap|go snap|ripped)\b|\b(?:popped|ripped|tore) (?:my|a) "
+        r"(?:\w+ )?" + _TEARABLE,
     ),
     _cue(
         Cat.SHARP,
