@@ -188,8 +188,11 @@ OUT_OF_SCOPE = re.compile(
             r"\bhow (?:many|much) (?:calories|kcal|grams|carbs|protein|creatine|caffeine|water)\b",
             r"\b(?:what (?:should|do|can) i eat|what to eat|meal plan|macros|keto|vegan|creatine"
             r"|whey|bcaas?|multivitamins?|fish oil)\b",
-            # Rehab after surgery is a physiotherapist's, not the article's.
-            r"\b(?:surgery|surgical|post[- ]?op|reconstruction)\b",
+            # Rehab after surgery or for a diagnosed injury is a physiotherapist's, not the
+            # article's.
+            r"\b(?:surgery|surgical|post[- ]?op|reconstruction)\b"
+            r"|\brehab(?: \w+)? (?:protocols?|plans?|programs?|programmes?|routines?|exercises)\b"
+            r"|\bhow (?:do|should|can) (?:i|you) rehab\b",
             # Performance drugs ("are SARMs safe for a first cycle" is not about cycling).
             r"\b(?:steroids?|sarms?|peds|anabolics?|prohormones?|hgh|trt|testosterone)\b",
             # The supplement, not "before the workout" ("stretch pre workout").
@@ -198,7 +201,11 @@ OUT_OF_SCOPE = re.compile(
             r"\b(?:how much|what) should (?:i|a(?: \w+){1,3})"
             r" (?:bench|squat|deadlift|lift|press)\b(?![^.?!]*\b(?:sore|doms)\b)",
             r"\ba good (?:bench|squat|deadlift)(?: press)? for\b|\bstrength standards?\b"
-            r"|\b(?:count as|considered|be called) strong\b|\bgood for an? \d+ ?(?:yo|year|kg|lb)",
+            r"|\b(?:count as|considered|be called) strong\b|\bgood for an? \d+ ?(?:yo|year|kg|lb)"
+            r"|\b(?:is (?:that|this|it) (?:weak|strong)|am i weak)\b"
+            r"|\b\d(?:\.\d+)?x (?:my )?(?:body ?weight|bw)\b"
+            r"|\b(?:bench|squat|deadlift|press)(?:ing)? (?:my )?(?:body ?weight|bw)\b"
+            r"(?![^.?!]*\b(?:sore|doms)\b)",
             r"\b(?:apps?|smartwatch|fitness tracker|whoop|oura)\b",
             r"\b(?:membership|opening hours|etiquette|rude)\b",
             ILLNESS,

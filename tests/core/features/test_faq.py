@@ -295,6 +295,9 @@ def test_chat_filler_and_numbers_do_not_make_a_question_look_off_topic() -> None
         "how much creatine should i take a day",  # supplements and diet
         "wat shud i eat 4 doms",  # … in slang too
         "rehab plan after my acl surgery, week by week?",  # surgery rehab
+        "bulging disc confirmed by my doctor, what rehab exercises get me back to squats",
+        "hamstring tear last month, how should i rehab it",
+        "can only squat my bodyweight after two years, am i weak?",  # strength standards
         "is it safe to run sarms for a first cycle",  # drugs, not cycling
         "do steroids make you less sore after leg day",
         "whats a good bench press for a 70kg guy",  # strength standards
