@@ -356,8 +356,9 @@ def main() -> None:
     )
     print(
         "embedding models: WordLlama (16 MB of weights in its wheel, numpy only) is "
-        "shipped; all-MiniLM-L6-v2 was not (83 MB of weights plus PyTorch, over the "
-        "100 MB budget)"
+        "shipped; all-MiniLM-L6-v2 (87 MB, run in numpy) was measured in its place: "
+        "leave-one-file-out 97.4% vs 97.0% top-1 on sets 10-24, 4 more off-topic "
+        "answered, 9-15 ms a question: not shipped"
     )
 
 
