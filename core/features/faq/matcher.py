@@ -79,6 +79,16 @@ QUESTION_WEIGHT = 0.3
 SEMANTIC_WEIGHT = 0.35
 
 
+_FILLER = sorted(STOPWORDS)
+
+
+def _filler_typo(word: str) -> bool:
+    if len(word) < 5 or word in english():
+        return False
+    found = process.extractOne(word, _FILLER, scorer=fuzz.ratio, score_cutoff=84)
+    return found is not None and found[0][0] == word[0]
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     key: str | None
@@ -240,6 +250,9 @@ class Matcher:
         # A number says nothing about whether a question is ours ("day 2", "20 miles").
         content = [w for w in said if w not in STOPWORDS and (not w.isdigit() or w in self._known)]
         corrected = [(w, self.correct(w)) for w in content]
+        # A misspelt filler word ("actualy", "literaly") is filler, not an unknown word.
+        corrected = [(w, c) for w, c in corrected if c is not None or not _filler_typo(w)]
+        content = [w for w, _ in corrected]
         fixed = [c for _, c in corrected if c is not None]
         # Full evidence that a question is about our topics: a word people use when asking
         # about them. Half: a typo of one, or a word only the answers use.

@@ -66,6 +66,9 @@ SLANG = {
     "abt": "about",
     "rn": "now",
     "cooked": "sore",
+    # "doms'd", "domsed": DOMS made a verb.
+    "domsd": "sore",
+    "domsed": "sore",
     "wrecked": "sore",
     "destroyed": "sore",
     "fried": "sore",
