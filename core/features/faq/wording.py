@@ -210,7 +210,9 @@ OUT_OF_SCOPE = re.compile(
             r"|\b(?:bench|squat|deadlift|press)(?:ing)? (?:my )?(?:body ?weight|bw)\b"
             r"(?![^.?!]*\b(?:sore|doms)\b)",
             r"\b(?:apps?|smartwatch|fitness tracker|whoop|oura)\b",
-            r"\b(?:membership|opening hours|etiquette|rude)\b",
+            r"\b(?:membership|opening hours|etiquette|rude)\b"
+            r"|\b(?:should|do|can) i (?:say something|tell (?:him|her|them) off"
+            r"|call (?:him|her|them) out|report (?:him|her|them))\b",
             ILLNESS,
             # Gear asked about, not mentioned in passing ("sore even with a belt on").
             rf"\b(?:should|do|would|can|must) (?:i|you|we) (?:wear|use|get|need|buy|try)\b"

@@ -307,6 +307,7 @@ def test_chat_filler_and_numbers_do_not_make_a_question_look_off_topic() -> None
         "is pre workout safe to take every day",  # the supplement
         "best app to track my lifts",
         "is it rude to rest on a machine between sets",  # gym manners
+        "someone hogs the leg press for an hour every night, should i say something",
         "how many calories does an hour of squats burn",
         "I've got a fever and sore legs, can I lift",  # illness: not the article's subject
         "should I wear knee sleeves for heavy squats",  # gear asked about
