@@ -139,6 +139,13 @@ FILES = {
     # 29/30 and 30/30 refused; the blend alone 80.0% and 85.0%. Then trained on.
     "held-out 27": DATA / "faq_heldout27.jsonl",
     "held-out 28": DATA / "faq_heldout28.jsonl",
+    # An eighth pair, written the same way after held-out 27-28 were trained on, a typo
+    # of a filler word stopped counting against the coverage gate and gym manners became
+    # out of scope (md5 of core/features/faq frozen while they wrote); measured once:
+    # 97.5% and 96.2% top-1 (78 and 77 of 80; together 96.9%), facts 95.0% and 96.2%,
+    # 30/30 and 28/30 refused; the blend alone 85.0% and 90.0%. Then trained on.
+    "held-out 29": DATA / "faq_heldout29.jsonl",
+    "held-out 30": DATA / "faq_heldout30.jsonl",
     # Training data, not tests: 240 questions written from the article and the key list to
     # tell neighbouring topics apart (comebacks vs easing soreness, first vs second time
     # sore, the five lower-back topics…). Measured once before training on them: shipped
