@@ -46,7 +46,7 @@ from core.features.faq.wording import (
     out_of_scope,
     words,
 )
-from core.rules.triage import is_red_flag
+from core.rules.triage import PainKind, classify_pain
 
 _stemmer = Stemmer.Stemmer("english")
 # Snowball gives "periodization" the stem of "period" (a rest period, a menstrual period):
@@ -79,6 +79,11 @@ QUESTION_WEIGHT = 0.3
 SEMANTIC_WEIGHT = 0.35
 
 
+# Topics that reassure: the soreness described is normal. And those on pain that is not.
+SORENESS_IS_NORMAL = frozenset(
+    {"doms-basics", "lower-back-soreness", "lower-back-always-sore", "lower-back-fatigue"}
+)
+WARNING_PAIN = frozenset({"sharp-pain", "back-pain-vs-injury", "joints-tendons", RED_FLAGS})
 _FILLER = sorted(STOPWORDS)
 
 
@@ -359,7 +364,8 @@ class Matcher:
         return top[best_first]
 
     def match(self, text: str) -> Match:
-        if is_red_flag(text):
+        pain = classify_pain(text).kind
+        if pain is PainKind.RED_FLAG:
             return Match(RED_FLAGS, 1.0, (RED_FLAGS,))
         reading = self.read(text)
         if reading is None:
@@ -367,6 +373,11 @@ class Matcher:
         if reading.outside:
             return Match(None, 0.0, (), outside=True)
         order = self.rerank(reading)
+        if pain is PainKind.SHARP and self.keys[order[0]] in SORENESS_IS_NORMAL:
+            # A shooting or stabbing pain never gets "that's normal soreness": the
+            # best-ranked topic on warning pain answers instead.
+            warning = [i for i in order if self.keys[i] in WARNING_PAIN]
+            order = np.array([*warning[:1], *(i for i in order if i not in warning[:1])])
         score = reading.blend[order[0]]
         candidates = tuple(self.keys[i] for i in order[:3] if reading.blend[i] > 0)
         if not reading.answerable:

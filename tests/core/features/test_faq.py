@@ -12,7 +12,7 @@ from core.engine.coach import Coach
 from core.features.faq import training
 from core.features.faq.feature import Faq
 from core.features.faq.knowledge import RED_FLAGS, knowledge, parse_knowledge
-from core.features.faq.matcher import Matcher
+from core.features.faq.matcher import WARNING_PAIN, Matcher
 from core.features.faq.reranker import Memory, Reranker, neighbours, shipped, whitening
 from tests.conftest import Chat
 
@@ -375,6 +375,18 @@ async def test_unsure_answer_offers_topics_as_buttons(chat_as: Callable[..., Cha
     assert "Pick a topic" in chat.text
     await chat.press(KB["sharp-pain"].title)
     assert KB["sharp-pain"].answer in chat.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "sharp pain in my lower back every time i bend since yesterdays deadlifts, "
+        "normal soreness?",
+        "got a stabbing pain low in my back when I straighten up after rows, just doms right?",
+    ],
+)
+def test_a_sharp_pain_is_never_told_it_is_normal_soreness(question: str) -> None:
+    assert MATCHER.match(question).key in WARNING_PAIN
 
 
 @pytest.mark.parametrize(
