@@ -195,7 +195,7 @@ OUT_OF_SCOPE = re.compile(
             # article's.
             r"\b(?:surgery|surgical|post[- ]?op|reconstruction)\b"
             r"|\brehab(?: \w+)? (?:protocols?|plans?|programs?|programmes?|routines?|exercises)\b"
-            r"|\bhow (?:do|should|can) (?:i|you) rehab\b",
+            r"|\bhow (?:do|should|can) (?:i|you) rehab\b|\bfor (?:my |the |a )?rehab\b",
             # Performance drugs ("are SARMs safe for a first cycle" is not about cycling).
             r"\b(?:steroids?|sarms?|peds|anabolics?|prohormones?|hgh|trt|testosterone)\b",
             # The supplement, not "before the workout" ("stretch pre workout").
@@ -212,7 +212,8 @@ OUT_OF_SCOPE = re.compile(
             r"\b(?:apps?|smartwatch|fitness tracker|whoop|oura)\b",
             r"\b(?:membership|opening hours|etiquette|rude)\b"
             r"|\b(?:should|do|can) i (?:say something|tell (?:him|her|them) off"
-            r"|call (?:him|her|them) out|report (?:him|her|them))\b",
+            r"|call (?:him|her|them) out|report (?:him|her|them))\b"
+            r"|\bask (?:him|her|them|someone|people) to (?:move|leave|share|stop|get off)\b",
             ILLNESS,
             # Gear asked about, not mentioned in passing ("sore even with a belt on").
             rf"\b(?:should|do|would|can|must) (?:i|you|we) (?:wear|use|get|need|buy|try)\b"

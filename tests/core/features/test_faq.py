@@ -308,6 +308,8 @@ def test_chat_filler_and_numbers_do_not_make_a_question_look_off_topic() -> None
         "best app to track my lifts",
         "is it rude to rest on a machine between sets",  # gym manners
         "someone hogs the leg press for an hour every night, should i say something",
+        "a guy sits on the cable machine texting, can i ask him to share",
+        "physio found a torn rotator cuff, what should i do for rehab",
         "how many calories does an hour of squats burn",
         "I've got a fever and sore legs, can I lift",  # illness: not the article's subject
         "should I wear knee sleeves for heavy squats",  # gear asked about
