@@ -214,7 +214,13 @@ class Memory:
         remembered question (questions × remembered, each)."""
         lengths = np.linalg.norm(questions @ self._transform, axis=1, keepdims=True)
         both = np.concatenate((questions, questions @ self._metric / lengths))
-        product = blockwise(self.vectors, both.T, MEMORY_ROWS_AT_A_TIME).T
+        if len(questions) == 1:
+            # Answering one question: two matrix-vector products beat the blocks (6,400
+            # remembered: 0.2-0.4 ms against 0.7-0.8 ms idle, 0.7 against 1.7 ms beside
+            # another numpy process).
+            product = np.stack([self.vectors @ row for row in both])
+        else:
+            product = blockwise(self.vectors, both.T, MEMORY_ROWS_AT_A_TIME).T
         plain: Array = product[: len(questions)]
         whitened: Array = product[len(questions) :] / self._lengths
         return plain, whitened

@@ -187,6 +187,10 @@ def test_whitening_finds_the_neighbour_of_the_same_topic_not_of_the_same_style()
     mapped, asked = memory @ transform, question[0] @ transform
     cosine = mapped @ asked / np.linalg.norm(mapped, axis=1) / np.linalg.norm(asked)
     assert whitened.tolist() == pytest.approx(cosine.tolist(), abs=1e-5)
+    # Training reads many questions at a time, the matcher one: both ways agree.
+    batch = Memory(memory, owners).similarity(np.concatenate([question, memory[:1]]))
+    assert batch[0][0].tolist() == pytest.approx(plain.tolist(), abs=1e-5)
+    assert batch[1][0].tolist() == pytest.approx(whitened.tolist(), abs=1e-5)
     nearest, _ = neighbours(whitened, owners, 2)
     assert nearest[1] > nearest[0]
 
