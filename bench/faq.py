@@ -146,6 +146,13 @@ FILES = {
     # 30/30 and 28/30 refused; the blend alone 85.0% and 90.0%. Then trained on.
     "held-out 29": DATA / "faq_heldout29.jsonl",
     "held-out 30": DATA / "faq_heldout30.jsonl",
+    # A ninth pair, written the same way after held-out 29-30 were trained on, the
+    # sharp-pain rule, two more out-of-scope phrasings and the faster memory product
+    # (md5 of core/features/faq frozen while they wrote); measured once: 96.2% and 97.5%
+    # top-1 (77 and 78 of 80; together 96.9%), facts 96.2% both, 30/30 and 29/30
+    # refused; the blend alone 86.2% and 90.0%. Then trained on.
+    "held-out 31": DATA / "faq_heldout31.jsonl",
+    "held-out 32": DATA / "faq_heldout32.jsonl",
     # Training data, not tests: 240 questions written from the article and the key list to
     # tell neighbouring topics apart (comebacks vs easing soreness, first vs second time
     # sore, the five lower-back topics…). Measured once before training on them: shipped
