@@ -203,7 +203,8 @@ OUT_OF_SCOPE = re.compile(
             r"|\btak(?:e|ing) pre[- ]?workout\b",
             r"\b(?:how much|what) should (?:i|a(?: \w+){1,3})"
             r" (?:bench|squat|deadlift|lift|press)\b(?![^.?!]*\b(?:sore|doms)\b)",
-            r"\ba good (?:bench|squat|deadlift)(?: press)? for\b|\bstrength standards?\b"
+            r"\ba good (?:bench|squat|deadlift)(?: press)?(?: 1 ?rm| max| pr| number)? for\b"
+            r"|\bstrength standards?\b"
             r"|\b(?:count as|considered|be called) strong\b|\bgood for an? \d+ ?(?:yo|year|kg|lb)"
             r"|\b(?:is (?:that|this|it) (?:weak|strong)|am i weak)\b"
             r"|\b\d(?:\.\d+)?x (?:my )?(?:body ?weight|bw)\b"

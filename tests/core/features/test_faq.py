@@ -307,6 +307,7 @@ def test_chat_filler_and_numbers_do_not_make_a_question_look_off_topic() -> None
         "is it safe to run sarms for a first cycle",  # drugs, not cycling
         "do steroids make you less sore after leg day",
         "whats a good bench press for a 70kg guy",  # strength standards
+        "what is a good squat max for a 40 year old woman",
         "how much should a 75kg guy bench to count as strong",
         "is pre workout safe to take every day",  # the supplement
         "best app to track my lifts",
