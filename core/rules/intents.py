@@ -49,12 +49,19 @@ class Reading:
     asks: bool = False
     # It says hello, thanks or bye somewhere, whatever else it says.
     greets: bool = False
+    # It describes a sharp pain without saying whose ("heard a pop n now bruising, see
+    # someone?"): a question about such pain, or the writer's own.
+    warns: bool = False
 
 
 def unanswered(reading: Reading) -> Intent:
     """What a message read as a question is when the knowledge base cannot answer it: a
     greeting, if it says hello or thanks and asks nothing ("gm, new week, let's go!"),
-    so a hello is never met with "I'm not sure"; otherwise a question honestly refused."""
+    so a hello is never met with "I'm not sure"; triage, if it describes a sharp pain,
+    so a possible injury is never met with it either; otherwise a question honestly
+    refused."""
+    if reading.warns:
+        return Intent.PAIN
     return Intent.GREETING if reading.greets and not reading.asks else Intent.QUESTION
 
 
@@ -340,4 +347,5 @@ def read_intent(text: str) -> Reading:
         if not asks:
             return Reading(Intent.CHECKIN, asks=asks)
         return Reading(Intent.CHECKIN, Intent.QUESTION, asks)
-    return Reading(Intent.QUESTION, asks=asks, greets=greets(words))
+    sharp = triage.kind is PainKind.SHARP and not _SOMEONE_ELSE.search(joined)
+    return Reading(Intent.QUESTION, asks=asks, greets=greets(words), warns=sharp)

@@ -176,6 +176,19 @@ async def test_questions_still_go_to_the_faq_and_off_topic_is_refused(
     assert NOT_SURE in chat.text
 
 
+async def test_a_possible_injury_the_faq_cannot_place_gets_triage_not_a_refusal(
+    chat_as: Callable[..., Chat],
+) -> None:
+    """No "my" or "I" to say whose pain it is, and too few words the knowledge base
+    knows: still a sharp pain described, so triage's warning, never "I'm not sure"."""
+    chat = chat_as()
+    await chat.say("heard a pop n now bruising, see someone?")
+    assert NOT_SURE not in chat.text
+    assert "warning pain, not soreness" in chat.text
+    await chat.say("is a sharp pain during bench normal?")  # asked in general: the topic
+    assert "Sharp pain while lifting" in chat.text
+
+
 async def test_two_close_readings_are_asked_about_and_the_choice_is_followed(
     coach: Coach, chat_as: Callable[..., Chat]
 ) -> None:

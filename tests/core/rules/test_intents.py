@@ -158,6 +158,7 @@ def test_a_sore_joint_and_should_i_train_today_offers_both() -> None:
         ("hey what's the weather in paris?", QUESTION),  # asked: refused honestly
         ("hi, write my essay pls", QUESTION),  # a request is no greeting
         ("my cat keeps meowing at night", QUESTION),  # no hello at all
+        ("heard a pop n now bruising, see someone?", PAIN),  # a possible injury
     ],
 )
 def test_what_the_knowledge_base_cannot_answer_is_by_its_hello(text: str, intent: Intent) -> None:
