@@ -42,7 +42,11 @@ class FreeText:
         if reading.or_else is not None and reading.or_else in self.handlers:
             return [self.which(turn, text, reading)]
         intent = reading.intent
-        if intent is Intent.QUESTION and (reading.greets or reading.warns) and self.answers:
+        if (
+            intent is Intent.QUESTION
+            and (reading.greets or reading.warns)
+            and self.answers is not None
+        ):
             intent = Intent.QUESTION if self.answers(text) else unanswered(reading)
         return await self.send(turn, intent, text)
 

@@ -87,11 +87,16 @@ WARNING_PAIN = frozenset({"sharp-pain", "back-pain-vs-injury", "joints-tendons",
 _FILLER = sorted(STOPWORDS)
 
 
+def _typo_of(word: str, choices: Sequence[str]) -> list[str]:
+    """The words of `choices` that `word` may be a typo of, closest first: a close
+    spelling with the same first letter, which typos rarely change ("flat" ≠ "lat")."""
+    close = process.extract(word, choices, scorer=fuzz.ratio, score_cutoff=84, limit=5)
+    return [candidate for candidate, _, _ in close if candidate[0] == word[0]]
+
+
 def _filler_typo(word: str) -> bool:
-    if len(word) < 5 or word in english():
-        return False
-    found = process.extractOne(word, _FILLER, scorer=fuzz.ratio, score_cutoff=84)
-    return found is not None and found[0][0] == word[0]
+    """A misspelt stop word ("actualy", "literaly"): filler, not an unknown word."""
+    return len(word) >= 5 and word not in english() and bool(_typo_of(word, _FILLER))
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,15 +238,9 @@ class Matcher:
             return word if stems([word])[0] in self._known_stems else None
         if len(word) < 5 or word.isdigit():
             return None
-        found = [
-            (candidate, self._frequency[candidate])
-            for candidate, _, _ in process.extract(
-                word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=84, limit=5
-            )
-            if candidate[0] == word[0]  # typos rarely change the first letter: "flat" ≠ "lat"
-        ]
+        found = _typo_of(word, self.vocabulary)
         # Of the close words, the common spelling, not another user's typo of it.
-        return max(found, key=lambda f: f[1])[0] if found else None
+        return max(found, key=self._frequency.__getitem__) if found else None
 
     def analyse(self, said: Sequence[str]) -> tuple[list[str], float]:
         """Query stems, and the share of content words the knowledge base knows, for a
@@ -255,9 +254,7 @@ class Matcher:
         # A number says nothing about whether a question is ours ("day 2", "20 miles").
         content = [w for w in said if w not in STOPWORDS and (not w.isdigit() or w in self._known)]
         corrected = [(w, self.correct(w)) for w in content]
-        # A misspelt filler word ("actualy", "literaly") is filler, not an unknown word.
         corrected = [(w, c) for w, c in corrected if c is not None or not _filler_typo(w)]
-        content = [w for w, _ in corrected]
         fixed = [c for _, c in corrected if c is not None]
         # Full evidence that a question is about our topics: a word people use when asking
         # about them. Half: a typo of one, or a word only the answers use.
@@ -266,7 +263,7 @@ class Matcher:
             for w, c in corrected
             if c is not None
         )
-        coverage = known / len(content) if content else 0.0
+        coverage = known / len(corrected) if corrected else 0.0
         query = stems(fixed)
         tokens = [
             function_word(w) if w in STOPWORDS else DIGIT
@@ -375,9 +372,9 @@ class Matcher:
         order = self.rerank(reading)
         if pain is PainKind.SHARP and self.keys[order[0]] in SORENESS_IS_NORMAL:
             # A shooting or stabbing pain never gets "that's normal soreness": the
-            # best-ranked topic on warning pain answers instead.
-            warning = [i for i in order if self.keys[i] in WARNING_PAIN]
-            order = np.array([*warning[:1], *(i for i in order if i not in warning[:1])])
+            # best-ranked topic on warning pain answers instead (every topic is ranked).
+            first = next(i for i in order if self.keys[i] in WARNING_PAIN)
+            order = np.concatenate(([first], order[order != first]))
         score = reading.blend[order[0]]
         candidates = tuple(self.keys[i] for i in order[:3] if reading.blend[i] > 0)
         if not reading.answerable:
