@@ -306,8 +306,9 @@ CUES: tuple[Cue, ...] = (
     # up"); a back, neck or knuckle that pops is a joint settling, not one.
     _cue(
         Cat.SHARP,
-        r"\b" + _TEARABLE + r"(?: \w+)?? (?:just |kinda |sort of )?(?:popped(?! out)|went pop|"
-        r"go pop|goes pop|went snap|go snap|ripped)\b|\b(?:popped|ripped|tore) (?:my|a) "
+        r"\b" + _TEARABLE + r"(?: \w+)?? (?:just |kinda |sort of )?(?:popped(?! out)|"
+        r"(?<=just )(?:pop|snap)|went pop|go pop|goes pop|went snap|go snap|ripped)\b"
+        r"|\b(?:popped|ripped|tore) (?:my|a) "
         r"(?:\w+ )?" + _TEARABLE,
     ),
     _cue(

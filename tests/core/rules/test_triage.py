@@ -85,6 +85,7 @@ CASES: list[tuple[str, PainKind]] = [
     ("heard a pop in my hamstring on the last rdl", SHARP),
     ("my bicep popped on a curl and looks bunched up", SHARP),
     ("pec popped on bench", SHARP),
+    ("did my pec just pop??", SHARP),
     ("felt my hamstring go pop on the sprint", SHARP),
     ("my back popped into place when i stretched, feels nice", UNCLEAR),
     ("shooting pain in lower back when i deadlift", SHARP),
