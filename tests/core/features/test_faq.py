@@ -12,7 +12,7 @@ from core.engine.coach import Coach
 from core.features.faq import training
 from core.features.faq.feature import Faq
 from core.features.faq.knowledge import RED_FLAGS, knowledge, parse_knowledge
-from core.features.faq.matcher import WARNING_PAIN, Matcher
+from core.features.faq.matcher import SORENESS_IS_NORMAL, WARNING_PAIN, Matcher
 from core.features.faq.reranker import Memory, Reranker, neighbours, shipped, whitening
 from tests.conftest import Chat
 
@@ -394,6 +394,11 @@ async def test_unsure_answer_offers_topics_as_buttons(chat_as: Callable[..., Cha
 )
 def test_a_sharp_pain_is_never_told_it_is_normal_soreness(question: str) -> None:
     assert MATCHER.match(question).key in WARNING_PAIN
+
+
+def test_the_sharp_pain_rule_names_topics_the_knowledge_base_has() -> None:
+    """A renamed key would quietly switch the rule off."""
+    assert set(KB.entries) >= SORENESS_IS_NORMAL | WARNING_PAIN
 
 
 @pytest.mark.parametrize(
