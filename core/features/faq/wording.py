@@ -33,9 +33,11 @@ STOPWORDS = frozenset(
     """.split()
 ) | frozenset(
     # Where someone came across a subject says nothing about the subject ("heard it
-    # mentioned in the voice chat", "saw it in a reddit thread").
+    # mentioned in the voice chat", "saw it in a reddit thread"), nor do the words of
+    # asking ("just curious", "in plain english", "what's the logic behind it").
     """heard hear hearing saw mentioned mention mentions reddit youtube tiktok instagram
-    podcast podcasts thread threads forum video videos chat voice discord
+    podcast podcasts thread threads forum video videos chat voice discord comment comments
+    curious wondering wonder english logic rationale smth sth
     """.split()
 )
 
@@ -111,6 +113,7 @@ SLANG = {
     "wkout": "train",
     "lowerback": "lower back",
     "lbp": "lower back pain",
+    "mwf": "monday wednesday friday",
     "delts": "shoulders",
     "pecs": "chest",
     "quads": "legs",
@@ -157,6 +160,7 @@ PHRASES = [
         (r"\bcome ?backs?\b", "return"),
         (r"\bactive[ -]recovery\b", "activerecovery"),
         (r"\brepeated[ -]bout\b", "repeatedbout"),
+        (r"\b(?:tiny|micro|small|little)[ -]?tears\b", "microtears"),
         (r"\bdeload(?:ing|s)?\b", "deload"),
         (r"\b(?:do|does|did|is|are|was|were|ca|could|should|would|have|has|wo|must)nt\b", "not"),
         (

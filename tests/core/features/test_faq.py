@@ -266,6 +266,19 @@ def test_everyday_words_near_the_out_of_scope_ones_still_answer() -> None:
     assert MATCHER.match("when should I get medical attention for soreness").key == RED_FLAGS
 
 
+def test_where_a_question_came_from_does_not_make_it_off_topic() -> None:
+    assert MATCHER.match("what is periodization? saw a comment about it and i'm curious").key == (
+        "periodization"
+    )
+    assert MATCHER.match("explain the repeated bout effect in plain english").key == (
+        "repeated-bout-effect"
+    )
+    # "MWF" is Monday, Wednesday and Friday.
+    assert MATCHER.match("why do so many programs train full body mwf?").key == (
+        "training-frequency"
+    )
+
+
 def test_working_out_still_means_training() -> None:
     assert MATCHER.match("is it ok to work out when my legs are still sore").key == (
         "lift-while-sore"
