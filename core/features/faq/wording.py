@@ -199,7 +199,16 @@ OUT_OF_SCOPE = re.compile(
             # article's.
             r"\b(?:surgery|surgical|post[- ]?op|reconstruction)\b"
             r"|\brehab(?: \w+)? (?:protocols?|plans?|programs?|programmes?|routines?|exercises)\b"
-            r"|\bhow (?:do|should|can) (?:i|you) rehab\b|\bfor (?:my |the |a )?rehab\b",
+            r"|\bhow (?:do|should|can) (?:i|you) rehab\b|\bfor (?:my |the |a )?rehab\b"
+            r"|\brehab\b[^.?!]{0,5}\b(?:what|which|how)\b",
+            # A named injury or condition of one's own is a diagnosis to treat, not
+            # soreness ("got tennis elbow from climbing"; an uncle's herniated disc is not).
+            r"\b(?:i have|i got|got|have|my|gave me|diagnosed(?: with)?|from)"
+            r"(?: an?)? (?:tennis elbow|golfers? elbow|plantar fasciitis|shin splints"
+            r"|herniated disc|slipped disc|bulging disc|torn (?:acl|meniscus|rotator cuff)"
+            r"|sprained (?:ankle|wrist))\b"
+            r"|\b(?:tennis elbow|golfers? elbow|plantar fasciitis|shin splints) "
+            r"(?:rehab|treatment|exercises|stretches)\b",
             # Performance drugs ("are SARMs safe for a first cycle" is not about cycling).
             r"\b(?:steroids?|sarms?|peds|anabolics?|prohormones?|hgh|trt|testosterone)\b",
             # The supplement, not "before the workout" ("stretch pre workout").
@@ -215,7 +224,11 @@ OUT_OF_SCOPE = re.compile(
             r"|\b(?:bench|squat|deadlift|press)(?:ing)? (?:my )?(?:body ?weight|bw)\b"
             r"(?![^.?!]*\b(?:sore|doms)\b)",
             r"\b(?:apps?|smartwatch|fitness tracker|whoop|oura)\b",
-            r"\b(?:membership|opening hours|etiquette|rude)\b"
+            # A membership asked about, not one just bought ("got my first gym membership").
+            r"\b(?:cancel|freeze|pause|quit|end)\w*\b.*\bmembership\b"
+            r"|\bmembership (?:fees?|costs?|prices?|contracts?|worth|deals?)\b"
+            r"|\bmembership\b[^.?!]*\b(?:money|worth it)\b"
+            r"|\b(?:opening hours|etiquette|rude)\b"
             r"|\b(?:should|do|can) i (?:say something|tell (?:him|her|them) off"
             r"|call (?:him|her|them) out|report (?:him|her|them))\b"
             r"|\bask (?:him|her|them|someone|people) to (?:move|leave|share|stop|get off)\b",
@@ -225,6 +238,7 @@ OUT_OF_SCOPE = re.compile(
             rf"[^.?!,]{{0,25}}\b{_GEAR}\b",
             rf"\b(?:which|what|best|recommend|good)\b[^.?!,]{{0,20}}\b{_GEAR}\b",
             rf"\b{_GEAR} (?:or|vs|for)\b|\bhow (?:do|should|can) (?:i|you) (?:wrap|tape)\b",
+            r"\b(?:for|setting up|set up|building|kitting out) (?:a |my |our )?home gym\b",
             rf"\b{_GEAR}\b[^.?!,]{{0,15}}\b(?:cheating|worth it|necessary|needed|a crutch)\b",
             # Mobility for its own sake; loosening up a sore, stiff muscle is the article's.
             r"^(?!.*\b(?:sore|soreness|doms|stiff|stiffness)\b).*\bmobility\b",

@@ -264,6 +264,14 @@ def test_everyday_words_near_the_out_of_scope_ones_still_answer() -> None:
     # Ice baths are not in the article, but it says what does and does not help.
     assert MATCHER.match("do ice baths help with doms").key == "reduce-soreness"
     assert MATCHER.match("when should I get medical attention for soreness").key == RED_FLAGS
+    # A membership just bought is not a question about memberships.
+    assert MATCHER.match("signed up for a gym membership last week, how hard should i go?").key == (
+        "beginners-ease-in"
+    )
+    # Someone else's diagnosis mentioned in passing is not one to treat.
+    assert MATCHER.match(
+        "my dad had a herniated disc so how do i know if my sore back after deadlifts is an injury"
+    ).key == ("back-pain-vs-injury")
 
 
 def test_where_a_question_came_from_does_not_make_it_off_topic() -> None:
@@ -328,6 +336,9 @@ def test_chat_filler_and_numbers_do_not_make_a_question_look_off_topic() -> None
         "someone hogs the leg press for an hour every night, should i say something",
         "a guy sits on the cable machine texting, can i ask him to share",
         "physio found a torn rotator cuff, what should i do for rehab",
+        "got golfers elbow from pull ups, how long will it take to heal",  # a diagnosis
+        "shin splints from running, what stretches help",
+        "cancel my gym membership, how?",
         "how many calories does an hour of squats burn",
         "I've got a fever and sore legs, can I lift",  # illness: not the article's subject
         "should I wear knee sleeves for heavy squats",  # gear asked about
