@@ -42,6 +42,7 @@ from core.features.faq.wording import (
     GENERIC,
     STOPWORDS,
     english,
+    mentions_back,
     off_topic_examples,
     out_of_scope,
     words,
@@ -84,6 +85,16 @@ SORENESS_IS_NORMAL = frozenset(
     {"doms-basics", "lower-back-soreness", "lower-back-always-sore", "lower-back-fatigue"}
 )
 WARNING_PAIN = frozenset({"sharp-pain", "back-pain-vs-injury", "joints-tendons", RED_FLAGS})
+# Topics that answer a question about the lower back, and only one that names it.
+LOWER_BACK = frozenset(
+    {
+        "lower-back-soreness",
+        "back-pain-vs-injury",
+        "lower-back-always-sore",
+        "lower-back-fatigue",
+        "lower-back-training",
+    }
+)
 _FILLER = sorted(STOPWORDS)
 
 
@@ -370,10 +381,16 @@ class Matcher:
         if reading.outside:
             return Match(None, 0.0, (), outside=True)
         order = self.rerank(reading)
+        fitting = set(self.keys)
         if pain is PainKind.SHARP and self.keys[order[0]] in SORENESS_IS_NORMAL:
-            # A shooting or stabbing pain never gets "that's normal soreness": the
-            # best-ranked topic on warning pain answers instead (every topic is ranked).
-            first = next(i for i in order if self.keys[i] in WARNING_PAIN)
+            # A shooting or stabbing pain never gets "that's normal soreness".
+            fitting &= WARNING_PAIN
+        if not mentions_back(text):
+            # "Pain unlike any DOMS" in a hamstring is not a back injury question.
+            fitting -= LOWER_BACK
+        if self.keys[order[0]] not in fitting:
+            # The best-ranked topic that fits answers instead (every topic is ranked).
+            first = next(i for i in order if self.keys[i] in fitting)
             order = np.concatenate(([first], order[order != first]))
         score = reading.blend[order[0]]
         candidates = tuple(self.keys[i] for i in order[:3] if reading.blend[i] > 0)

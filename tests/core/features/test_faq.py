@@ -12,7 +12,7 @@ from core.engine.coach import Coach
 from core.features.faq import training
 from core.features.faq.feature import Faq
 from core.features.faq.knowledge import RED_FLAGS, knowledge, parse_knowledge
-from core.features.faq.matcher import SORENESS_IS_NORMAL, WARNING_PAIN, Matcher
+from core.features.faq.matcher import LOWER_BACK, SORENESS_IS_NORMAL, WARNING_PAIN, Matcher
 from core.features.faq.reranker import Memory, Reranker, neighbours, shipped, whitening
 from tests.conftest import Chat
 
@@ -422,7 +422,19 @@ def test_a_sharp_pain_is_never_told_it_is_normal_soreness(question: str) -> None
 
 def test_the_sharp_pain_rule_names_topics_the_knowledge_base_has() -> None:
     """A renamed key would quietly switch the rule off."""
-    assert set(KB.entries) >= SORENESS_IS_NORMAL | WARNING_PAIN
+    assert set(KB.entries) >= SORENESS_IS_NORMAL | WARNING_PAIN | LOWER_BACK
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "this ache in my calf feels nothing like normal soreness, get it checked?",
+        "how can i tell my pain is not just regular doms",
+        "pain in my forearm is a weird burning kind, unlike any doms i've had",
+    ],
+)
+def test_a_question_that_never_names_the_back_gets_no_lower_back_topic(question: str) -> None:
+    assert MATCHER.match(question).key not in LOWER_BACK
 
 
 @pytest.mark.parametrize(
