@@ -166,6 +166,19 @@ FILES = {
     "held-out 36": DATA / "faq_heldout36.jsonl",
     "held-out 37": DATA / "faq_heldout37.jsonl",
     "held-out 38": DATA / "faq_heldout38.jsonl",
+    # Six more, asked for the same six styles (a second sample of each), written after
+    # held-out 33-38 were trained on and four fixes they prompted (asking words, named
+    # injuries, memberships, lower-back topics only for a question naming the back; md5
+    # of core/features/faq frozen while they wrote); measured once: 100, 97.5, 92.5,
+    # 97.5, 97.5 and 97.5% top-1 (466 of 480, 97.1%), facts 98.8, 97.5, 92.5, 97.5, 92.5
+    # and 97.5%, 30, 30, 29, 30, 29 and 30 of 30 refused (178/180, 98.9%); the blend
+    # alone 87.3%. Then trained on.
+    "held-out 39": DATA / "faq_heldout39.jsonl",
+    "held-out 40": DATA / "faq_heldout40.jsonl",
+    "held-out 41": DATA / "faq_heldout41.jsonl",
+    "held-out 42": DATA / "faq_heldout42.jsonl",
+    "held-out 43": DATA / "faq_heldout43.jsonl",
+    "held-out 44": DATA / "faq_heldout44.jsonl",
     # Training data, not tests: 240 questions written from the article and the key list to
     # tell neighbouring topics apart (comebacks vs easing soreness, first vs second time
     # sore, the five lower-back topics…). Measured once before training on them: shipped
