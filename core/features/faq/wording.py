@@ -257,9 +257,9 @@ OUT_OF_SCOPE = re.compile(
 # and bones, or the lifts that load it. Nearly every lower-back question does (1,215 of
 # 1,219 labelled).
 BACK = re.compile(
-    r"back|\bba?c?k\b|lower|lumbar|spin|erector|\bdls?\b|deadl|dead lift|\bdeads\b|\brdls?\b|\brows?\b"
-    r"|hinge|good ?mornings?|hyperext|sciatic|\bdiscs?\b|\bl[45]\b|waist|\bhips?\b|\bcore\b"
-    r"|posture|bending|bent over|tailbone|kidney|rounding|rounded|lollipop|\bbutt\b"
+    r"back|\bba?c?k\b|lower|lumbar|spin|erector|\bdls?\b|deadl|dead lift|\bdeads\b|\brdls?\b"
+    r"|\brows?\b|hinge|good ?mornings?|hyperext|sciatic|\bdiscs?\b|\bl[45]\b|waist|\bhips?\b"
+    r"|\bcore\b|posture|bending|bent over|tailbone|kidney|rounding|rounded|lollipop|\bbutt\b"
 )
 
 
