@@ -233,6 +233,8 @@ OUT_OF_SCOPE = re.compile(
             r"|call (?:him|her|them) out|report (?:him|her|them))\b"
             r"|\bask (?:him|her|them|someone|people) to (?:move|leave|share|stop|get off)\b",
             ILLNESS,
+            # Pregnancy: a question for a midwife or doctor, not the article.
+            r"\bpregnan\w*|\btrimester\b",
             # Gear asked about, not mentioned in passing ("sore even with a belt on").
             rf"\b(?:should|do|would|can|must) (?:i|you|we) (?:wear|use|get|need|buy|try)\b"
             rf"[^.?!,]{{0,25}}\b{_GEAR}\b",

@@ -339,6 +339,7 @@ def test_chat_filler_and_numbers_do_not_make_a_question_look_off_topic() -> None
         "got golfers elbow from pull ups, how long will it take to heal",  # a diagnosis
         "shin splints from running, what stretches help",
         "cancel my gym membership, how?",
+        "can i keep squatting heavy now that im pregnant",  # a midwife's or doctor's question
         "how many calories does an hour of squats burn",
         "I've got a fever and sore legs, can I lift",  # illness: not the article's subject
         "should I wear knee sleeves for heavy squats",  # gear asked about
