@@ -114,6 +114,8 @@ SLANG = {
     "lowerback": "lower back",
     "lbp": "lower back pain",
     "mwf": "monday wednesday friday",
+    "wk": "week",
+    "wks": "weeks",
     "delts": "shoulders",
     "pecs": "chest",
     "quads": "legs",

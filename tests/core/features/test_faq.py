@@ -65,6 +65,7 @@ def test_each_topic_is_reachable_by_three_phrasings_it_was_not_given(key: str) -
         ("my lower bak is alwyas sore", "lower-back-always-sore"),
         ("does runing kill my gains", "cardio-interference"),
         ("isnt getting sore anymore bad", "repeated-bout-effect"),
+        ("wat happens in a deload wk", "deload"),
         # misspelt filler is filler, and DOMS made a verb is soreness
         ("does a warmup basicly help when ur doms'd, or is it a placebo", "warm-up-when-sore"),
     ],
