@@ -179,6 +179,18 @@ FILES = {
     "held-out 42": DATA / "faq_heldout42.jsonl",
     "held-out 43": DATA / "faq_heldout43.jsonl",
     "held-out 44": DATA / "faq_heldout44.jsonl",
+    # Six more in the same six styles (a third sample of each), written after held-out
+    # 39-44 were trained on and two fixes they prompted (pregnancy out of scope, "wk" is
+    # week; md5 of core/features/faq frozen while they wrote); measured once: 95.0, 96.2,
+    # 97.5, 97.5, 97.5 and 97.5% top-1 (465 of 480, 96.9%), facts 95.0, 95.0, 97.5, 95.0,
+    # 97.5 and 97.5%, 29, 30, 30, 29, 29 and 30 of 30 refused (177/180, 98.3%); the blend
+    # alone 87.9%. Then trained on.
+    "held-out 45": DATA / "faq_heldout45.jsonl",
+    "held-out 46": DATA / "faq_heldout46.jsonl",
+    "held-out 47": DATA / "faq_heldout47.jsonl",
+    "held-out 48": DATA / "faq_heldout48.jsonl",
+    "held-out 49": DATA / "faq_heldout49.jsonl",
+    "held-out 50": DATA / "faq_heldout50.jsonl",
     # Training data, not tests: 240 questions written from the article and the key list to
     # tell neighbouring topics apart (comebacks vs easing soreness, first vs second time
     # sore, the five lower-back topics…). Measured once before training on them: shipped
