@@ -30,6 +30,9 @@ STOPWORDS = frozenset(
     buddy mate friend says said told tell
     gf bf girlfriend boyfriend wife husband mom mum dad brother sister roommate
     nah nope yep yup hell heck damn
+    tho um uh er honestly bc q thought thoughts freaking wtf whatever whos sooo soooo
+    forever actual sense bother yrs hrs mins ppl client clients
+    tuesday thursday saturday sunday
     """.split()
 ) | frozenset(
     # Where someone came across a subject says nothing about the subject ("heard it
@@ -116,6 +119,24 @@ SLANG = {
     "mwf": "monday wednesday friday",
     "wk": "week",
     "wks": "weeks",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "yday": "yesterday",
+    "shld": "should",
+    "shd": "should",
+    "soar": "sore",
+    "tris": "triceps",
+    "dl": "deadlift",
+    "dls": "deadlifts",
+    "rdl": "deadlift",
+    "rdls": "deadlifts",
+    "db": "dumbbell",
+    "dbs": "dumbbells",
+    "chinups": "chin ups",
+    "pullups": "pull ups",
+    "hyperextensions": "back extensions",
+    "hyperextension": "back extension",
+    "hypers": "back extensions",
     "delts": "shoulders",
     "pecs": "chest",
     "quads": "legs",

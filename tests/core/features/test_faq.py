@@ -66,6 +66,7 @@ def test_each_topic_is_reachable_by_three_phrasings_it_was_not_given(key: str) -
         ("does runing kill my gains", "cardio-interference"),
         ("isnt getting sore anymore bad", "repeated-bout-effect"),
         ("wat happens in a deload wk", "deload"),
+        ("tris soar, train them tmrw or rest?", "lift-while-sore"),
         # misspelt filler is filler, and DOMS made a verb is soreness
         ("does a warmup basicly help when ur doms'd, or is it a placebo", "warm-up-when-sore"),
     ],
@@ -204,13 +205,13 @@ def test_slang_close_to_a_remembered_question_is_answered_not_refused(
     still refused."""
     monkeypatch.setattr(training, "CLASSIFIER_STEPS", 40)
     monkeypatch.setattr(training, "RERANKER_STEPS", 100)
-    slang = "bro wat even is DOMS, ppl at my gym keep saying it and i just nod"
+    slang = "bro wat even is DOMS, lads at my gym keep saying it and i just nod"
     assert Matcher(KB, reranker=None).match(slang).key is None
-    remembered = "bro wat even is DOMS, ppl at my gym keep saying it"
+    remembered = "bro wat even is DOMS, lads at my gym keep saying it"
     labelled = [training.Labelled(remembered, "doms-basics", 0)]
     matcher = Matcher(KB, reranker=training.train(KB, labelled))
     assert matcher.match(slang).key == "doms-basics"
-    assert matcher.match("bro wat even is a good laptop, ppl keep saying mac").key is None
+    assert matcher.match("bro wat even is a good laptop, lads keep saying mac").key is None
 
 
 @pytest.mark.parametrize(
@@ -276,6 +277,13 @@ def test_everyday_words_near_the_out_of_scope_ones_still_answer() -> None:
 
 
 def test_where_a_question_came_from_does_not_make_it_off_topic() -> None:
+    # Chat filler and gym shorthand are not words the knowledge base lacks.
+    assert (
+        MATCHER.match(
+            "honestly tho is it bad to do rdls when my hammies are still sore from yday"
+        ).key
+        is not None
+    )
     assert MATCHER.match("what is periodization? saw a comment about it and i'm curious").key == (
         "periodization"
     )
