@@ -95,7 +95,9 @@ OTHER_PEOPLE = (
 # Being ill: outside what the coach knows, whether asked as a question ("train with a
 # fever?") or as "should I go today?" — a cold is no soreness to check readiness against.
 ILLNESS = (
-    r"\b(?:throat|fever|flu|covid|cough(?:ing)?|sneez(?:e|ing)|runny nose"
+    # Covid as an illness, not as a time ("let myself go during covid").
+    r"\b(?:throat|fever|flu|(?<!during )(?<!since )(?<!before )covid(?! (?:times|era|lockdowns?))"
+    r"|cough(?:ing)?|sneez(?:e|ing)|runny nose"
     r"|a cold(?! (?:bath|shower|plunge|tub)))\b"
 )
 

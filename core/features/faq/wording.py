@@ -216,6 +216,7 @@ OUT_OF_SCOPE = re.compile(
             r"^(?!.*\b(?:massages?|saunas?)\b(?! guns?)).*\bworth the money\b",
             r"\bhow much (?:does|do|is|are|would|will)\b.*\bcost\b",
             r"\bhow (?:many|much) (?:calories|kcal|grams|carbs|protein|creatine|caffeine|water)\b",
+            r"\b(?:weight|fat) loss\b|\blos(?:e|ing) (?:weight|fat|body ?fat)\b",
             r"\b(?:what (?:should|do|can) i eat|what to eat|meal plan|macros|keto|vegan|creatine"
             r"|whey|bcaas?|multivitamins?|fish oil)\b",
             # Rehab after surgery or for a diagnosed injury is a physiotherapist's, not the
@@ -230,8 +231,7 @@ OUT_OF_SCOPE = re.compile(
             r"(?: an?)? (?:tennis elbow|golfers? elbow|plantar fasciitis|shin splints"
             r"|herniated disc|slipped disc|bulging disc|torn (?:acl|meniscus|rotator cuff)"
             r"|sprained (?:ankle|wrist))\b"
-            r"|\b(?:tennis elbow|golfers? elbow|plantar fasciitis|shin splints) "
-            r"(?:rehab|treatment|exercises|stretches)\b",
+            r"|\b(?:tennis elbow|golfers? elbow|plantar fasciitis|shin splints)\b",
             # Performance drugs ("are SARMs safe for a first cycle" is not about cycling).
             r"\b(?:steroids?|sarms?|peds|anabolics?|prohormones?|hgh|trt|testosterone)\b",
             # The supplement, not "before the workout" ("stretch pre workout").

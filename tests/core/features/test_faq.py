@@ -270,6 +270,10 @@ def test_everyday_words_near_the_out_of_scope_ones_still_answer() -> None:
     assert MATCHER.match("signed up for a gym membership last week, how hard should i go?").key == (
         "beginners-ease-in"
     )
+    # Covid as a time, not an illness.
+    assert MATCHER.match(
+        "let myself go during covid, how many days a week should a beginner lift"
+    ).key == ("training-frequency")
     # Someone else's diagnosis mentioned in passing is not one to treat.
     assert MATCHER.match(
         "my dad had a herniated disc so how do i know if my sore back after deadlifts is an injury"
@@ -348,6 +352,8 @@ def test_chat_filler_and_numbers_do_not_make_a_question_look_off_topic() -> None
         "got golfers elbow from pull ups, how long will it take to heal",  # a diagnosis
         "shin splints from running, what stretches help",
         "cancel my gym membership, how?",
+        "tennis elbow from typing all day, what helps",
+        "whats a good rate of weight loss per week",  # diet
         "can i keep squatting heavy now that im pregnant",  # a midwife's or doctor's question
         "how many calories does an hour of squats burn",
         "I've got a fever and sore legs, can I lift",  # illness: not the article's subject
