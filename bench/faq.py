@@ -191,6 +191,19 @@ FILES = {
     "held-out 48": DATA / "faq_heldout48.jsonl",
     "held-out 49": DATA / "faq_heldout49.jsonl",
     "held-out 50": DATA / "faq_heldout50.jsonl",
+    # Six more in the same six styles (a fourth sample of each, declared the last of the
+    # stop before they were written), after held-out 45-50 were trained on and two fixes
+    # they prompted (chat filler and gym shorthand read, overuse conditions and weight loss
+    # out of scope; md5 of core/features/faq frozen while they wrote); measured once:
+    # 93.8, 97.5, 97.5, 96.2, 97.5 and 97.5% top-1 (464 of 480, 96.7%), facts 91.2, 96.2,
+    # 97.5, 96.2, 95.0 and 96.2%, 30, 30, 30, 28, 29 and 30 of 30 refused (177/180,
+    # 98.3%); the blend alone 86.0%. Then trained on.
+    "held-out 51": DATA / "faq_heldout51.jsonl",
+    "held-out 52": DATA / "faq_heldout52.jsonl",
+    "held-out 53": DATA / "faq_heldout53.jsonl",
+    "held-out 54": DATA / "faq_heldout54.jsonl",
+    "held-out 55": DATA / "faq_heldout55.jsonl",
+    "held-out 56": DATA / "faq_heldout56.jsonl",
     # Training data, not tests: 240 questions written from the article and the key list to
     # tell neighbouring topics apart (comebacks vs easing soreness, first vs second time
     # sore, the five lower-back topics…). Measured once before training on them: shipped
