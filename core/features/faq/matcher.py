@@ -80,9 +80,18 @@ QUESTION_WEIGHT = 0.3
 SEMANTIC_WEIGHT = 0.35
 
 
-# Topics that reassure: the soreness described is normal. And those on pain that is not.
-SORENESS_IS_NORMAL = frozenset(
-    {"doms-basics", "lower-back-soreness", "lower-back-always-sore", "lower-back-fatigue"}
+# Topics that reassure (the soreness described is normal, or being sore or not matters
+# little), which a sharp pain must never get. And those on pain that is not normal.
+REASSURING = frozenset(
+    {
+        "doms-basics",
+        "lower-back-soreness",
+        "lower-back-always-sore",
+        "lower-back-fatigue",
+        "muscle-not-sore",
+        "soreness-vs-growth",
+        "repeated-bout-effect",
+    }
 )
 WARNING_PAIN = frozenset({"sharp-pain", "back-pain-vs-injury", "joints-tendons", RED_FLAGS})
 # Topics that answer a question about the lower back, and only one that names it.
@@ -382,7 +391,7 @@ class Matcher:
             return Match(None, 0.0, (), outside=True)
         order = self.rerank(reading)
         fitting = set(self.keys)
-        if pain is PainKind.SHARP and self.keys[order[0]] in SORENESS_IS_NORMAL:
+        if pain is PainKind.SHARP and self.keys[order[0]] in REASSURING:
             # A shooting or stabbing pain never gets "that's normal soreness".
             fitting &= WARNING_PAIN
         if not mentions_back(text):
