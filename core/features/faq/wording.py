@@ -22,12 +22,12 @@ STOPWORDS = frozenset(
     ours out over own same she should so some such than that the their theirs them then
     there these they this those through to too under until up very was we were what when
     where which while who whom why will with would you your yours yourself yourselves
-    im ive id ill youre hey hi hello pls please
+    im ive id ill youre youve theyre theyve weve hes shes hey hi hello pls please
     thanks thank really actually get got gets getting go going like also even many much
     good bad best better whats hows wheres thats theres lets
     lot lots thing things know want ok okay bro dude man guys yeah yes anyone someone
     af lol lmao tbh idk ngl fr gonna wanna gotta kinda sorta literally basically
-    buddy mate friend says said told tell
+    buddy mate friend says said told tell reckon reckons
     gf bf girlfriend boyfriend wife husband mom mum dad brother sister roommate
     nah nope yep yup hell heck damn
     tho um uh er honestly bc q thought thoughts freaking wtf whatever whos sooo soooo
@@ -126,6 +126,7 @@ SLANG = {
     "shd": "should",
     "soar": "sore",
     "tris": "triceps",
+    "oly": "olympic",
     "dl": "deadlift",
     "dls": "deadlifts",
     "rdl": "deadlift",

@@ -67,6 +67,7 @@ def test_each_topic_is_reachable_by_three_phrasings_it_was_not_given(key: str) -
         ("isnt getting sore anymore bad", "repeated-bout-effect"),
         ("wat happens in a deload wk", "deload"),
         ("tris soar, train them tmrw or rest?", "lift-while-sore"),
+        ("my mate reckons the sorer you are the more youve grown, true?", "soreness-vs-growth"),
         # misspelt filler is filler, and DOMS made a verb is soreness
         ("does a warmup basicly help when ur doms'd, or is it a placebo", "warm-up-when-sore"),
     ],
