@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from core.rules.text import spell_emoji
 from core.rules.triage import read_tokens
 
-# Chat shorthand triage leaves as typed, read as the words it stands for.
-_SLANG = {
+# Chat shorthand triage leaves as typed, read as the words it stands for. The knowledge
+# base reads it too (`core/features/faq/wording.py`), on top of its own slang.
+SHORTHAND = {
     "u": "you",
     "ur": "your",
     "r": "are",
@@ -62,7 +63,7 @@ def _unstretched(token: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    tokens = [_SLANG.get(t, t) for t in map(_unstretched, read_tokens(spell_emoji(text)))]
+    tokens = [SHORTHAND.get(t, t) for t in map(_unstretched, read_tokens(spell_emoji(text)))]
     joined = " ".join(tokens).replace("2 day", "today").replace("to day", "today")
     return joined.split()
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from spellchecker import SpellChecker, WordFrequency
 
+from core.rules.chat_words import SHORTHAND
 from core.rules.text import ANIMALS, ILLNESS
 
 STOPWORDS = frozenset(
@@ -52,24 +53,18 @@ GENERIC = frozenset(
     "key instead differ link design whole start still never without everi".split()
 )
 
-# Chat slang and abbreviations → the words the knowledge base uses.
+# Chat slang and abbreviations → the words the knowledge base uses: the chat shorthand
+# every reader shares ("u", "rn", "tmrw"), then the gym's.
 SLANG = {
-    "wat": "what",
-    "wot": "what",
-    "shud": "should",
+    **SHORTHAND,
     "wen": "when",
     "cuz": "because",
     "coz": "because",
-    "wut": "what",
-    "u": "you",
-    "ur": "your",
-    "r": "are",
     "y": "why",
     "b4": "before",
     "w": "with",
     "wo": "without",
     "abt": "about",
-    "rn": "now",
     "cooked": "sore",
     # "doms'd", "domsed": DOMS made a verb.
     "domsd": "sore",
@@ -119,10 +114,7 @@ SLANG = {
     "mwf": "monday wednesday friday",
     "wk": "week",
     "wks": "weeks",
-    "tmrw": "tomorrow",
-    "tmr": "tomorrow",
     "yday": "yesterday",
-    "shld": "should",
     "shd": "should",
     "soar": "sore",
     "tris": "triceps",
