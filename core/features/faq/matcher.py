@@ -353,6 +353,7 @@ class Matcher:
         # Stable: ties keep the knowledge base's order.
         order = np.argsort(-blend, kind="stable")
         return Reading(
+            tuple(said),
             tuple(tokens),
             answerable,
             outside,
@@ -394,7 +395,7 @@ class Matcher:
         if pain is PainKind.SHARP and self.keys[order[0]] in REASSURING:
             # A shooting or stabbing pain never gets "that's normal soreness".
             fitting &= WARNING_PAIN
-        if not mentions_back(text):
+        if not mentions_back(reading.said):
             # "Pain unlike any DOMS" in a hamstring is not a back injury question.
             fitting -= LOWER_BACK
         if self.keys[order[0]] not in fitting:
@@ -412,6 +413,7 @@ class Matcher:
 class Reading:
     """`Matcher.read`: per key (in `Matcher.keys` order) the blend's score and its parts."""
 
+    said: tuple[str, ...]  # its words as read: slang and phrases rewritten
     tokens: tuple[str, ...]  # the classifier's
     answerable: bool  # every gate passed
     outside: bool  # a subject named as out of scope

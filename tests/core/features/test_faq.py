@@ -286,6 +286,9 @@ def test_the_sharp_pain_rule_names_topics_the_knowledge_base_has() -> None:
         "this ache in my calf feels nothing like normal soreness, get it checked?",
         "how can i tell my pain is not just regular doms",
         "pain in my forearm is a weird burning kind, unlike any doms i've had",
+        # Coming back to training is not one's back.
+        "got back into lifting last week, how do i tell an injury from normal soreness?",
+        "how do i tell an injury from normal soreness, just got back to the gym",
     ],
 )
 def test_a_question_that_never_names_the_back_gets_no_lower_back_topic(question: str) -> None:
