@@ -47,16 +47,19 @@ _BODY = frozenset(
     """sore soreness doms pain hurt hurts hurting ache aches achy injury injured muscle
     muscles knee knees back legs leg arms arm chest shoulder shoulders numb tingling""".split()
 )
+# What the coach does, not what someone does somewhere ("what do you do on a deload week"
+# asks about deloads).
+_DO = r"do\b(?! (?:on|in|at|during|for|when|if|after|before|about|with|to) \w)"
 # "What can you do?" and its like carry no anchor word of their own.
 _CAPABILITY = re.compile(
-    r"\bwhat (can|do|could) (you|this|this bot|this app) (actually |even |really )?(do|help)"
+    rf"\bwhat (can|do|could) (you|this|this bot|this app) (actually |even |really )?({_DO}|help)"
     r"|\bhow (do|does) (you|this|it|this bot|this thing|this app) (work|help)"
     r"|\bwhat (are|r) you\b|\bwhat (are|r) you for\b|\bwhat your for\b"
     r"|\bwhat (kind of |kinda |sort of |sorta )?(stuff|things) can i ask\b"
     r"|\bwhat (can|should) i (ask|say|type)\b|\b(list|menu) of (commands|options|features)\b"
     r"|\bare you (a |an )?(real|bot|human|robot|ai|person)\b|\bshow (me )?(the |your )?options\b"
     r"|\bwhat is this (app|bot|thing)( for)?\b|\bdo i just type\b|\blist of what\b"
-    r"|\bwhat is it (you|u) do\b|\bwhat (exactly )?do (you|u) do\b"
+    rf"|\bwhat is it (you|u) {_DO}|\bwhat (exactly )?do (you|u) {_DO}"
     r"|\bwhere (do|should|can) i (even )?start\b|\bfirst time (using|here|on)\b"
     r"|\b(what|how) (can|could|are) (you|u) (able to )?help\b|\bable to help\b"
     r"|\bwhat (commands|options|features) (do|does|can) (you|this|it)\b"

@@ -21,6 +21,9 @@ GREETING, CHECKIN, PAIN, READY, QUESTION = (
     [
         # The issue's own examples.
         ("what can you do?", GREETING),
+        # What someone does somewhere is not what the coach does.
+        ("what do u actually do on a deload wk", QUESTION),
+        ("what do you do exactly", GREETING),
         ("help", GREETING),
         ("hi", GREETING),
         ("thanks!", GREETING),
