@@ -57,8 +57,9 @@ class Faq:
         return self.answer(text)
 
     def match(self, question: str) -> Match:
-        """The matcher's reading, kept for the last question: routing asks whether a
-        greeting-like text can be answered, and the answer then needs the same match."""
+        """The matcher's reading, kept for the last question: routing asks whether a text
+        that greets or describes a sharp pain can be answered, and the answer then needs
+        the same match."""
         if self._last is None or self._last[0] != question:
             self._last = (question, self.matcher.match(question))
         return self._last[1]
