@@ -207,7 +207,7 @@ OUT_OF_SCOPE = re.compile(
             r"|purchase|discount|coupon|what size)\b",
             # Gadgets and kit, not massage or a sauna themselves (the article weighs those).
             r"^(?!.*\b(?:massages?|saunas?)\b(?! guns?)).*\bworth the money\b",
-            r"\bhow much (?:does|do|is|are|would|will)\b.*\bcost\b",
+            r"\bhow much (?:does|do|is|are|would|will)\b[^.?!]{0,60}\bcost\b",
             r"\bhow (?:many|much) (?:calories|kcal|grams|carbs|protein|creatine|caffeine|water)\b",
             r"\b(?:weight|fat) loss\b|\blos(?:e|ing) (?:weight|fat|body ?fat)\b",
             r"\b(?:what (?:should|do|can) i eat|what to eat|meal plan|macros|keto|vegan|creatine"
@@ -241,9 +241,9 @@ OUT_OF_SCOPE = re.compile(
             r"(?![^.?!]*\b(?:sore|doms)\b)",
             r"\b(?:apps?|smartwatch|fitness tracker|whoop|oura)\b",
             # A membership asked about, not one just bought ("got my first gym membership").
-            r"\b(?:cancel|freeze|pause|quit|end)\w*\b.*\bmembership\b"
+            r"\b(?:cancel|freeze|pause|quit|end)\w*\b[^.?!]{0,40}\bmembership\b"
             r"|\bmembership (?:fees?|costs?|prices?|contracts?|worth|deals?)\b"
-            r"|\bmembership\b[^.?!]*\b(?:money|worth it)\b"
+            r"|\bmembership\b[^.?!]{0,40}\b(?:money|worth it)\b"
             r"|\b(?:opening hours|etiquette|rude)\b"
             r"|\b(?:should|do|can) i (?:say something|tell (?:him|her|them) off"
             r"|call (?:him|her|them) out|report (?:him|her|them))\b"
