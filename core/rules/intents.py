@@ -80,6 +80,9 @@ _READY = re.compile(
     "|".join(
         (
             rf"\b{TRAIN}( in)?( today| tonight| now)? (or|vs) {_SKIP}\b",
+            # "triceps sore, train them tomorrow or rest?"
+            rf"\b{TRAIN} (it|them|{'|'.join(MUSCLE_GROUPS)}|legs|arms)"
+            rf"( today| tonight| now| tomorrow)? (or|vs) {_SKIP}\b",
             rf"\b(rest|skip|rest day) (or|vs) {TRAIN}\b",
             # "today i can go gym or better i rest?"
             rf"\b{TRAIN} or (better|rather|should|just)( i)? {_SKIP}\b",
