@@ -442,8 +442,8 @@ def main() -> None:
         for name, faq in methods.items():
             evaluate(name, rows, faq)
     print(
-        "shipped: trained on every file above but the public one and held-out 57-62 "
-        "(in-sample there); `--cv` measures each held-out file left out of training"
+        "shipped: trained on every file above but the public one and held-out 57-62, so "
+        "in-sample on the rest; `--cv` measures each held-out file left out of training"
     )
     print(
         "embedding models: WordLlama (16 MB of weights in its wheel, numpy only) is "
