@@ -325,10 +325,11 @@ class Coach:
         is (a pain, a greeting, a question…), then the question asked again — unless
         answering it asked a question of its own."""
         reading = read_intent(text)
-        if reading.intent is Intent.QUESTION and not reading.asks:
+        intent = self.free_text.intent(text, reading)
+        if intent is Intent.QUESTION and not reading.asks:
             return [NOT_AN_ANSWER, *await flow.resume(turn)]
         asked = turn.convo.seq if turn.convo is not None else None
-        replies = await self.free_text.send(turn, reading.intent, text)
+        replies = await self.free_text.send(turn, intent, text)
         if turn.convo is not None and turn.convo.seq == asked:
             replies += await flow.resume(turn)
         return replies

@@ -41,14 +41,21 @@ class FreeText:
         reading = read_intent(text)
         if reading.or_else is not None and reading.or_else in self.handlers:
             return [self.which(turn, text, reading)]
-        intent = reading.intent
+        return await self.send(turn, self.intent(text, reading), text)
+
+    def intent(self, text: str, reading: Reading) -> Intent:
+        """What `text` is, read as `reading`: a question that greets or describes a sharp
+        pain is asked of the knowledge base first, and when it cannot answer, it is the
+        greeting or the pain instead (`unanswered`) — never "I'm not sure", whether typed
+        on its own or in the middle of another question."""
         if (
-            intent is Intent.QUESTION
+            reading.intent is Intent.QUESTION
             and (reading.greets or reading.warns)
             and self.answers is not None
+            and not self.answers(text)
         ):
-            intent = Intent.QUESTION if self.answers(text) else unanswered(reading)
-        return await self.send(turn, intent, text)
+            return unanswered(reading)
+        return reading.intent
 
     async def send(self, turn: Turn, intent: Intent, text: str) -> Replies:
         """`text` to the handler for `intent`; the knowledge base's when no feature

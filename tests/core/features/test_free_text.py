@@ -229,6 +229,20 @@ async def test_mid_question_a_red_flag_is_triaged_then_the_question_asked_again(
     assert "Shoulders (3 of 12)" in chat.text
 
 
+async def test_mid_question_a_possible_injury_gets_triage_then_the_question_again(
+    chat_as: Callable[..., Chat],
+) -> None:
+    """The same reading as outside a question: a sharp pain the knowledge base cannot
+    place is triaged, not met with "I'm not sure"."""
+    chat = chat_as()
+    await chat.say("/checkin")
+    await chat.press("Start check-in")
+    await chat.say("heard a pop n now bruising, see someone?")
+    assert NOT_SURE not in chat.text
+    assert "warning pain, not soreness" in chat.text
+    assert "Chest (1 of 12)" in chat.text
+
+
 async def test_mid_question_other_text_is_answered_then_the_question_asked_again(
     chat_as: Callable[..., Chat],
 ) -> None:
