@@ -25,6 +25,7 @@ from enum import StrEnum
 
 from core.rules import chat_words
 from core.rules.chat_words import TRAIN, mentions_training
+from core.rules.checkin_words import AREA_ALIASES
 from core.rules.greetings import greets, is_social
 from core.rules.soreness import MUSCLE_GROUPS
 from core.rules.soreness_talk import read_soreness_talk
@@ -81,7 +82,7 @@ _READY = re.compile(
         (
             rf"\b{TRAIN}( in)?( today| tonight| now)? (or|vs) {_SKIP}\b",
             # "triceps sore, train them tomorrow or rest?"
-            rf"\b{TRAIN} (it|them|{'|'.join(MUSCLE_GROUPS)}|legs|arms)"
+            rf"\b{TRAIN} (it|them|{'|'.join(AREA_ALIASES)})"
             rf"( today| tonight| now| tomorrow)? (or|vs) {_SKIP}\b",
             rf"\b(rest|skip|rest day) (or|vs) {TRAIN}\b",
             # "today i can go gym or better i rest?"

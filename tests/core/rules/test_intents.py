@@ -49,6 +49,7 @@ GREETING, CHECKIN, PAIN, READY, QUESTION = (
         ("still sore from monday, lift tonight or nah", READY),
         ("todays session: bench. chest 6/10 sore. go or no?", READY),
         ("triceps sore, train them tomorrow or rest?", READY),
+        ("hams wrecked, hit hams tomorrow or rest?", READY),  # the check-in's muscle words
         ("should i train chest or back first", QUESTION),  # an order, not whether to train
         # A pain of one's own, or pain asked about in general.
         ("elbow hurts on the inside every time i curl", PAIN),
