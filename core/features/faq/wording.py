@@ -218,13 +218,13 @@ OUT_OF_SCOPE = re.compile(
             r"|\brehab(?: \w+)? (?:protocols?|plans?|programs?|programmes?|routines?|exercises)\b"
             r"|\bhow (?:do|should|can) (?:i|you) rehab\b|\bfor (?:my |the |a )?rehab\b"
             r"|\brehab\b[^.?!]{0,5}\b(?:what|which|how)\b",
-            # A named injury or condition of one's own is a diagnosis to treat, not
-            # soreness ("got tennis elbow from climbing"; an uncle's herniated disc is not).
-            r"\b(?:i have|i got|got|have|my|gave me|diagnosed(?: with)?|from)"
-            r"(?: an?)? (?:tennis elbow|golfers? elbow|plantar fasciitis|shin splints"
-            r"|herniated disc|slipped disc|bulging disc|torn (?:acl|meniscus|rotator cuff)"
-            r"|sprained (?:ankle|wrist))\b"
-            r"|\b(?:tennis elbow|golfers? elbow|plantar fasciitis|shin splints)\b",
+            # An overuse condition is a diagnosis to treat, not soreness ("got tennis elbow
+            # from climbing"); so is an injury of one's own (an uncle's herniated disc is
+            # not).
+            r"\b(?:tennis elbow|golfers? elbow|plantar fasciitis|shin splints)\b"
+            r"|\b(?:i have|i got|got|have|my|gave me|diagnosed(?: with)?|from)(?: an?)?"
+            r" (?:herniated disc|slipped disc|bulging disc|torn (?:acl|meniscus|rotator cuff)"
+            r"|sprained (?:ankle|wrist))\b",
             # Performance drugs ("are SARMs safe for a first cycle" is not about cycling).
             r"\b(?:steroids?|sarms?|peds|anabolics?|prohormones?|hgh|trt|testosterone)\b",
             # The supplement, not "before the workout" ("stretch pre workout").
