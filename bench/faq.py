@@ -17,10 +17,9 @@ but the tests (`TESTS`: the public file and the last sealed batch, held-out 57-6
 remembers their questions, so its "shipped" line on the other files is measured on
 questions it was trained on; on the tests it is the honest figure. `--cv` (about ten
 minutes) prints the honest figures for each held-out file: leave-one-file-out
-cross-validation, the re-ranker fitted
-on every other file and measured on the one left out ("cv"), beside the blend; and the
-same again with the knowledge base as it was when the file was sealed ("cv*", "blend*":
-without the example questions written after it,
+cross-validation, the re-ranker fitted on every other file and measured on the one left
+out ("cv"), beside the blend; and the same again with the knowledge base as it was when
+the file was sealed ("cv*", "blend*": without the example questions written after it,
 `bench/data/faq_examples_written_later.tsv`), since many were written to fix that file's
 misses. `--retrain` fits the shipped re-ranker again (after a change to knowledge.toml,
 the matcher or a labelled file; about 30 s) and writes `core/features/faq/reranker.txt`.
@@ -248,7 +247,8 @@ FILES = {
 }
 # Files that stay tests: the public one, and the last sealed batch, measured on the matcher
 # that ships (fold them into training only together with a new sealed batch to test on).
-TESTS = {"public", *(f"held-out {n}" for n in range(57, 63))}
+LAST_SEALED = range(57, 63)
+TESTS = {"public", *(f"held-out {n}" for n in LAST_SEALED)}
 # What the re-ranker is fitted on (besides the knowledge base's own example questions): every
 # other labelled file.
 TRAINING = [label for label in FILES if label not in TESTS]
@@ -442,8 +442,9 @@ def main() -> None:
         for name, faq in methods.items():
             evaluate(name, rows, faq)
     print(
-        "shipped: trained on every file above but the public one and held-out 57-62, so "
-        "in-sample on the rest; `--cv` measures each held-out file left out of training"
+        f"shipped: trained on every file above but the public one and held-out "
+        f"{LAST_SEALED[0]}-{LAST_SEALED[-1]}, so in-sample on the rest; `--cv` measures each "
+        "held-out file left out of training"
     )
     print(
         "embedding models: WordLlama (16 MB of weights in its wheel, numpy only) is "
