@@ -53,6 +53,11 @@ TOO_LONG = (
     f"That message is too long for me — I read up to {MAX_TEXT:,} characters at a time. "
     "Could you send a shorter version?"
 )
+# A too-long message naming a red flag is answered from the part that fits, and says so.
+READ_PART = (
+    f"That message was long, so I read only its first {MAX_TEXT:,} characters; send the "
+    "rest separately if there's more."
+)
 EMPTY = "I didn't catch any text there. Type a question, or /help to see what I can do."
 DB_BUSY = (
     "I couldn't save that just now — my storage is busy. Nothing was half-saved; "
@@ -222,23 +227,28 @@ class Coach:
                 self.metrics.flood_dropped("group" if event.chat.is_group else "private")
                 return [Reply(refused.notice)] if refused.notice else []
         text = clean_text(event.text or "")
+        note: list[Reply] = []
         if event.payload is not None:
             # A forged payload's argument may be quoted back ("I don't know the time zone
             # …"): it gets the same cleaning as typed text.
             event = replace(event, payload=clean_text(event.payload))
         elif len(event.text or "") > MAX_TEXT:
-            return [Reply(TOO_LONG)]
+            # Too long to read whole; but a red flag wins over everything, length too.
+            text = text[:MAX_TEXT]
+            if not is_red_flag(text):
+                return [Reply(TOO_LONG)]
+            note = [Reply(READ_PART)]
         elif not text:
             return [Reply(EMPTY)]
         try:
             try:
-                return await self._apply(event, text)
+                return [*await self._apply(event, text), *note]
             except DBAPIError as exc:
                 if not is_transient(exc):
                     raise
                 log.info("transient database error, handling the event again: %s", exc)
                 self.metrics.database_retried()
-                return await self._apply(event, text)
+                return [*await self._apply(event, text), *note]
         except DBAPIError:
             log.warning("database unavailable while handling an event", exc_info=True)
             self.metrics.database_retried()

@@ -53,6 +53,16 @@ async def test_a_20000_character_message_gets_a_clear_reply_and_stores_nothing(
             assert await conn.scalar(select(func.count()).select_from(table)) == 0
 
 
+async def test_a_red_flag_in_a_20000_character_message_still_gets_the_warning(
+    chat_as: Callable[..., Chat],
+) -> None:
+    chat = chat_as()
+    await chat.say("crushing chest pain and my left arm is numb " + "so scared " * (HUGE // 10))
+    assert "red flag" in chat.text  # read from the part that fits
+    assert f"read only its first {MAX_TEXT:,} characters" in chat.text
+    assert "too long for me" not in chat.text
+
+
 async def test_a_huge_message_mid_checkin_leaves_the_question_where_it_was(
     chat_as: Callable[..., Chat],
 ) -> None:
